@@ -1,0 +1,3 @@
+export { type Clock, createManualClock, systemClock } from './clock.js';
+export { createIdGenerator, type IdGenerator } from './ids.js';
+export { sleep } from './sleep.js';

@@ -1,0 +1,78 @@
+import { type Kysely, sql } from 'kysely';
+import { ColonyError } from '../errors/index.js';
+import type { Database } from './database.js';
+import type { Dialect } from './dialects/dialect.js';
+import { migrations } from './migrations/index.js';
+import type { Schema } from './schema.js';
+
+/** One ordered, immutable schema change. Never edit a migration that has shipped; add a new one. */
+export interface Migration {
+  version: number;
+  name: string;
+  up(database: Kysely<Schema>, dialect: Dialect): Promise<void>;
+}
+
+export interface MigrationStatus {
+  current: number;
+  latest: number;
+  pending: Migration[];
+}
+
+async function ensureTable(database: Kysely<Schema>, dialect: Dialect): Promise<void> {
+  await database.schema
+    .createTable('schema_migration')
+    .ifNotExists()
+    .addColumn('version', 'integer', (column) => column.primaryKey())
+    .addColumn('name', 'text', (column) => column.notNull())
+    .addColumn('applied_at', dialect.bigint, (column) => column.notNull())
+    .execute();
+}
+
+async function currentVersion(database: Kysely<Schema>): Promise<number> {
+  const row = await database
+    .selectFrom('schema_migration')
+    .select((builder) => builder.fn.max('version').as('version'))
+    .executeTakeFirst();
+  return Number(row?.version ?? 0);
+}
+
+function latestVersion(): number {
+  return migrations.reduce((latest, migration) => Math.max(latest, migration.version), 0);
+}
+
+/** Reads the schema version without changing anything. */
+export async function migrationStatus(database: Database): Promise<MigrationStatus> {
+  const exists = await sql<{ found: number }>`select 1 as found from schema_migration limit 1`
+    .execute(database.db)
+    .then(() => true)
+    .catch(() => false);
+  const current = exists ? await currentVersion(database.db) : 0;
+  return { current, latest: latestVersion(), pending: migrations.filter((m) => m.version > current) };
+}
+
+/**
+ * Applies every pending migration, each in the same locked transaction, and refuses to run
+ * against a schema newer than this build knows (a newer Colony has migrated it).
+ */
+export async function migrate(database: Database): Promise<{ applied: Migration[]; version: number }> {
+  return database.dialect.withMigrationLock(database.db, async (transaction) => {
+    await ensureTable(transaction, database.dialect);
+    const current = await currentVersion(transaction);
+    const latest = latestVersion();
+    if (current > latest) {
+      throw new ColonyError(
+        'unavailable',
+        `database schema is at version ${current} but this Colony knows only up to ${latest}; upgrade Colony`,
+      );
+    }
+    const pending = [...migrations].filter((m) => m.version > current).sort((a, b) => a.version - b.version);
+    for (const migration of pending) {
+      await migration.up(transaction, database.dialect);
+      await transaction
+        .insertInto('schema_migration')
+        .values({ version: migration.version, name: migration.name, applied_at: Date.now() })
+        .execute();
+    }
+    return { applied: pending, version: Math.max(current, latest) };
+  });
+}

@@ -1,0 +1,239 @@
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+/**
+ * Column conventions, identical on SQLite and Postgres:
+ * - ids are text (`prefix_<ulid>`), timestamps are epoch milliseconds (bigint on Postgres),
+ * - booleans are integers 0/1, structured values are JSON text (parsed by the owning capability).
+ */
+export interface OrgTable {
+  id: string;
+  name: string;
+  created_at: number;
+}
+
+export interface UserAccountTable {
+  id: string;
+  org_id: string;
+  email: string;
+  name: string;
+  role: string;
+  created_at: number;
+}
+
+export interface TeamTable {
+  id: string;
+  org_id: string;
+  name: string;
+  created_at: number;
+}
+
+export interface TeamMembershipTable {
+  team_id: string;
+  user_id: string;
+  org_id: string;
+  role: string;
+  created_at: number;
+}
+
+export interface ApiKeyTable {
+  id: string;
+  org_id: string;
+  user_id: string | null;
+  name: string;
+  prefix: string;
+  secret_hash: string;
+  role: string;
+  created_by: string | null;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface AgentTable {
+  id: string;
+  org_id: string;
+  name: string;
+  current_version: number;
+  created_at: number;
+  updated_at: number;
+  deleted_at: number | null;
+}
+
+export interface AgentVersionTable {
+  agent_id: string;
+  version: number;
+  org_id: string;
+  description: string;
+  instructions: string;
+  model: string | null;
+  tools: string;
+  capabilities: string;
+  memory_policy: string;
+  limits: string;
+  created_by: string | null;
+  created_at: number;
+}
+
+export interface ConversationTable {
+  id: string;
+  org_id: string;
+  agent_id: string;
+  title: string;
+  created_by: string | null;
+  summary: string;
+  summary_version: number;
+  message_cursor: number;
+  last_message_seq: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ConversationParticipantTable {
+  conversation_id: string;
+  org_id: string;
+  participant_kind: string;
+  participant_id: string;
+  joined_at: number;
+}
+
+export interface MessageTable {
+  id: string;
+  org_id: string;
+  conversation_id: string;
+  seq: number;
+  role: string;
+  author_kind: string;
+  author_id: string | null;
+  content: string;
+  parts: string;
+  run_id: string | null;
+  created_at: number;
+}
+
+export interface RunTable {
+  id: string;
+  org_id: string;
+  conversation_id: string;
+  agent_id: string;
+  agent_version: number;
+  trigger_message_id: string;
+  status: string;
+  model: string;
+  offline: number;
+  step_count: number;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+  error: string | null;
+  task_id: string | null;
+  created_by: string | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  updated_at: number;
+}
+
+export interface RunStepTable {
+  id: string;
+  org_id: string;
+  run_id: string;
+  idx: number;
+  kind: string;
+  status: string;
+  tool_call_id: string | null;
+  tool_name: string | null;
+  payload: string;
+  created_at: number;
+  completed_at: number | null;
+}
+
+export interface EventTable {
+  seq: Generated<number>;
+  id: string;
+  org_id: string;
+  type: string;
+  run_id: string | null;
+  conversation_id: string | null;
+  subject_id: string | null;
+  payload: string;
+  created_at: number;
+}
+
+export interface AuditLogTable {
+  id: string;
+  org_id: string;
+  actor_kind: string;
+  actor_id: string;
+  action: string;
+  resource_type: string;
+  resource_id: string | null;
+  ip: string | null;
+  request_id: string | null;
+  details: string;
+  created_at: number;
+}
+
+export interface UsageLogTable {
+  id: string;
+  org_id: string;
+  run_id: string | null;
+  agent_id: string | null;
+  provider: string;
+  model: string;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+  created_at: number;
+}
+
+export interface TaskTable {
+  id: string;
+  org_id: string;
+  kind: string;
+  payload: string;
+  status: string;
+  priority: number;
+  run_at: number;
+  attempts: number;
+  max_attempts: number;
+  locked_by: string | null;
+  locked_until: number | null;
+  concurrency_key: string | null;
+  idempotency_key: string | null;
+  parent_id: string | null;
+  last_error: string | null;
+  result: string | null;
+  deadline_at: number | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
+export interface SchemaMigrationTable {
+  version: number;
+  name: string;
+  applied_at: number;
+}
+
+export interface Schema {
+  org: OrgTable;
+  user_account: UserAccountTable;
+  team: TeamTable;
+  team_membership: TeamMembershipTable;
+  api_key: ApiKeyTable;
+  agent: AgentTable;
+  agent_version: AgentVersionTable;
+  conversation: ConversationTable;
+  conversation_participant: ConversationParticipantTable;
+  message: MessageTable;
+  run: RunTable;
+  run_step: RunStepTable;
+  event: EventTable;
+  audit_log: AuditLogTable;
+  usage_log: UsageLogTable;
+  task: TaskTable;
+  schema_migration: SchemaMigrationTable;
+}
+
+export type Row<Table extends keyof Schema> = Selectable<Schema[Table]>;
+export type NewRow<Table extends keyof Schema> = Insertable<Schema[Table]>;
