@@ -1,2 +1,2 @@
-export { type Actor, type Context, type Role, roles, type Services } from './types.js';
 export { atLeast, requireRole, systemActor } from './roles.js';
+export { type Actor, type Context, type Role, roles, type Services } from './types.js';

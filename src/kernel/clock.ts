@@ -6,7 +6,9 @@ export interface Clock {
 export const systemClock: Clock = { now: () => Date.now() };
 
 /** A clock for tests: starts at `start` and moves only when told. */
-export function createManualClock(start = Date.UTC(2026, 0, 1)): Clock & { advance(milliseconds: number): void } {
+export function createManualClock(
+  start = Date.UTC(2026, 0, 1),
+): Clock & { advance(milliseconds: number): void } {
   let current = start;
   return {
     now: () => current,

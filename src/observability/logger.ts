@@ -13,7 +13,10 @@ export function createLogger(options: LoggerOptions): Logger {
   if (options.pretty) {
     return pino({
       level: options.level,
-      transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } },
+      transport: {
+        target: 'pino-pretty',
+        options: { colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' },
+      },
     });
   }
   return pino({ level: options.level });

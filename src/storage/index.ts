@@ -1,5 +1,5 @@
 export { type Database, type Executor, type OpenDatabaseOptions, openDatabase } from './database.js';
 export type { Dialect, DialectName } from './dialects/dialect.js';
+export { parseJson, toJson } from './json.js';
 export { type Migration, type MigrationStatus, migrate, migrationStatus } from './migrator.js';
 export type { NewRow, Row, Schema } from './schema.js';
-export { parseJson, toJson } from './json.js';

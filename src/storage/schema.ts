@@ -209,10 +209,126 @@ export interface TaskTable {
   finished_at: number | null;
 }
 
+/** Columns `0002-tasks` adds to `task` (kept apart so the foundation shape stays as shipped). */
+export interface TaskEngineColumns {
+  key_seq: number | null;
+  claim_count: Generated<number>;
+  started_at: number | null;
+  timeout_ms: number | null;
+  on_dependency_failure: Generated<string>;
+  pending_dependencies: Generated<number>;
+  has_dependents: Generated<number>;
+  wake_requested: Generated<number>;
+  wait_reason: string | null;
+}
+
+export interface TaskDependencyTable {
+  task_id: string;
+  depends_on_id: string;
+  org_id: string;
+}
+
+export interface TaskAttemptTable {
+  task_id: string;
+  attempt: number;
+  claim: number;
+  org_id: string;
+  worker_id: string | null;
+  outcome: string;
+  error: string | null;
+  started_at: number | null;
+  finished_at: number;
+}
+
+export interface TaskStepTable {
+  task_id: string;
+  name: string;
+  result: string;
+  created_at: number;
+}
+
+export interface TaskEffectTable {
+  task_id: string;
+  name: string;
+  created_at: number;
+}
+
+export interface ScheduledJobTable {
+  id: string;
+  org_id: string;
+  name: string;
+  cron: string;
+  timezone: string | null;
+  task_kind: string;
+  payload: string;
+  enabled: number;
+  next_run_at: number | null;
+  last_run_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface LeaderLeaseTable {
+  name: string;
+  holder: string;
+  expires_at: number;
+  updated_at: number;
+}
+
 export interface SchemaMigrationTable {
   version: number;
   name: string;
   applied_at: number;
+}
+
+/** One memory record (see docs/memory.md). `embedding` is packed little-endian Float32. */
+export interface MemoryTable {
+  id: string;
+  org_id: string;
+  scope_kind: string;
+  scope_id: string;
+  type: string;
+  content: string;
+  content_hash: string;
+  /** Normalized subject key used to detect contradictions (`user.favorite color`), or null. */
+  subject: string | null;
+  importance: number;
+  confidence: number;
+  embedding: Buffer | null;
+  embedding_model: string | null;
+  source_message_ids: string;
+  run_id: string | null;
+  valid_from: number;
+  valid_to: number | null;
+  superseded_by: string | null;
+  access_count: number;
+  last_accessed_at: number | null;
+  pinned: number;
+  /** The lexical index's integer document id (SQLite FTS5 rowid); null on Postgres. */
+  doc_id: number | null;
+  deleted_at: number | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface MemoryTagTable {
+  memory_id: string;
+  org_id: string;
+  tag: string;
+}
+
+export interface MemoryLogTable {
+  id: string;
+  org_id: string;
+  memory_id: string;
+  action: string;
+  actor_kind: string;
+  actor_id: string;
+  reason: string;
+  before: string | null;
+  after: string | null;
+  created_at: number;
 }
 
 export interface Schema {
@@ -231,8 +347,17 @@ export interface Schema {
   event: EventTable;
   audit_log: AuditLogTable;
   usage_log: UsageLogTable;
-  task: TaskTable;
+  task: TaskTable & TaskEngineColumns;
+  task_dependency: TaskDependencyTable;
+  task_attempt: TaskAttemptTable;
+  task_step: TaskStepTable;
+  task_effect: TaskEffectTable;
+  scheduled_job: ScheduledJobTable;
+  leader_lease: LeaderLeaseTable;
   schema_migration: SchemaMigrationTable;
+  memory: MemoryTable;
+  memory_tag: MemoryTagTable;
+  memory_log: MemoryLogTable;
 }
 
 export type Row<Table extends keyof Schema> = Selectable<Schema[Table]>;

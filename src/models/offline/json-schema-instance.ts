@@ -62,7 +62,9 @@ function minimalString(schema: Schema, text: string): string {
 
 function instanceOf(schema: Schema, root: Schema, text: string, depth: number): unknown {
   if (depth > maximumDepth) return null;
-  if (typeof schema.$ref === 'string') return instanceOf(resolveReference(root, schema.$ref), root, text, depth + 1);
+  if (typeof schema.$ref === 'string') {
+    return instanceOf(resolveReference(root, schema.$ref), root, text, depth + 1);
+  }
   if ('const' in schema) return schema.const;
   if (Array.isArray(schema.enum)) return schema.enum[0] ?? null;
   if ('default' in schema) return schema.default;

@@ -43,7 +43,9 @@ export function offlineAnswer(options: LanguageModelV3CallOptions): OfflineAnswe
   const reading = readPrompt(options.prompt);
   const { directives, text: userText } = parseToolDirectives(reading.lastUserText);
   const available = availableTools(options);
-  const callable = directives.filter((directive) => directive.error === undefined && available.has(directive.toolName));
+  const callable = directives.filter(
+    (directive) => directive.error === undefined && available.has(directive.toolName),
+  );
   const inputTokens = tokensFor(reading.characterCount);
 
   const next = callable[reading.toolResultsSinceUser.length];
@@ -66,7 +68,9 @@ export function offlineAnswer(options: LanguageModelV3CallOptions): OfflineAnswe
   let text = lines.join('\n');
   if (options.responseFormat?.type === 'json') {
     const schema = options.responseFormat.schema;
-    text = JSON.stringify(schema === undefined ? { answer: text } : minimalInstance(schema, userText));
+    text = JSON.stringify(
+      schema === undefined ? { answer: text } : minimalInstance(schema, truncate(userText)),
+    );
   }
   return { kind: 'text', text, inputTokens, outputTokens: tokensFor(text.length) };
 }

@@ -70,7 +70,9 @@ export function readPrompt(prompt: LanguageModelV3Prompt): PromptReading {
       if (part.type === 'tool-result') {
         const { rejected, summary } = describeOutput(part.output);
         reading.characterCount += part.toolName.length + summary.length;
-        if (index > lastUserIndex) reading.toolResultsSinceUser.push({ toolName: part.toolName, rejected, summary });
+        if (index > lastUserIndex) {
+          reading.toolResultsSinceUser.push({ toolName: part.toolName, rejected, summary });
+        }
       }
     }
     if (index === lastUserIndex && message.role === 'user') {

@@ -34,7 +34,10 @@ function endOfObject(text: string, start: number): number {
   return -1;
 }
 
-function readInput(text: string, from: number): { input: Record<string, unknown>; end: number; error?: string } {
+function readInput(
+  text: string,
+  from: number,
+): { input: Record<string, unknown>; end: number; error?: string } {
   const start = text.slice(from).search(/\S/);
   if (start === -1 || text[from + start] !== '{') return { input: {}, end: from };
   const objectStart = from + start;

@@ -165,7 +165,11 @@ export const foundation: Migration = {
       .addColumn('finished_at', big)
       .addColumn('updated_at', big, (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('run_conversation').on('run').columns(['conversation_id', 'created_at']).execute();
+    await db.schema
+      .createIndex('run_conversation')
+      .on('run')
+      .columns(['conversation_id', 'created_at'])
+      .execute();
     await db.schema.createIndex('run_status').on('run').columns(['status']).execute();
 
     await db.schema
@@ -273,6 +277,10 @@ export const foundation: Migration = {
       .unique()
       .where(sql.ref('idempotency_key'), 'is not', null)
       .execute();
-    await db.schema.createIndex('task_running_lease').on('task').columns(['status', 'locked_until']).execute();
+    await db.schema
+      .createIndex('task_running_lease')
+      .on('task')
+      .columns(['status', 'locked_until'])
+      .execute();
   },
 };

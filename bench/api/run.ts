@@ -1,0 +1,158 @@
+// bench/api: latency of the HTTP API under 50 concurrent connections, and idle RSS of `colony serve`.
+// Run: npm run build && node --import tsx bench/api/run.ts   (writes the "api" section of bench/RESULTS.md)
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { machineLine, markdownTable, percentile, writeSection } from '../shared/results.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const key = 'colony-bench-admin-key-0123456789abcdefghijklmnop';
+const port = 7790 + Math.floor(Math.random() * 100);
+const base = `http://127.0.0.1:${port}`;
+const connections = 50;
+const durationSeconds = Number(process.env.BENCH_SECONDS ?? 10);
+
+function rssMegabytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /VmRSS:\s+(\d+) kB/.exec(status);
+  return match ? Number(match[1]) / 1024 : Number.NaN;
+}
+
+async function waitForHealth(): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('server did not become healthy');
+}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+async function load(
+  title: string,
+  options: { method: 'GET' | 'POST'; paths: string[]; body?: string; expect: number },
+): Promise<{
+  title: string;
+  requests: number;
+  errors: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  rps: number;
+}> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let next = 0;
+  const instance = autocannon({
+    url: base,
+    connections,
+    duration: durationSeconds,
+    headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+    requests: [
+      {
+        method: options.method,
+        setupRequest: (request) => {
+          const path = options.paths[next++ % options.paths.length] ?? '/';
+          return { ...request, path, ...(options.body ? { body: options.body } : {}) };
+        },
+      },
+    ],
+  });
+  instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+    if (statusCode !== options.expect) errors++;
+    latencies.push(responseTime);
+  });
+  const result = await instance;
+  latencies.sort((a, b) => a - b);
+  return {
+    title,
+    requests: latencies.length,
+    errors: errors + result.errors + result.non2xx - (options.expect >= 300 ? latencies.length : 0),
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    rps: Math.round(latencies.length / durationSeconds),
+  };
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'colony-bench-api-'));
+const server = spawn(process.execPath, [join(root, 'dist/cli/main.js'), 'serve'], {
+  env: {
+    ...process.env,
+    COLONY_DATA_DIR: dataDir,
+    COLONY_PORT: String(port),
+    COLONY_ADMIN_KEY: key,
+    COLONY_LOG_LEVEL: 'warn',
+    COLONY_LOG_FORMAT: 'json',
+    COLONY_RATE_LIMIT_PER_MINUTE: '0',
+  },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+try {
+  await waitForHealth();
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const idleRss = rssMegabytes(server.pid ?? 0);
+  await call('POST', '/v1/agents', { name: 'bench', instructions: 'Answer briefly.' });
+  for (let index = 0; index < 20; index++) await call('POST', '/v1/agents', { name: `filler-${index}` });
+  const chats: string[] = [];
+  for (let index = 0; index < 50; index++)
+    chats.push((await call<{ id: string }>('POST', '/v1/chats', { agent: 'bench' })).id);
+  const reads = await load('GET /v1/agents (21 agents)', {
+    method: 'GET',
+    paths: ['/v1/agents'],
+    expect: 200,
+  });
+  const posts = await load('POST /v1/chats/:id/messages (offline model, 50 chats)', {
+    method: 'POST',
+    paths: chats.map((chat) => `/v1/chats/${chat}/messages`),
+    body: JSON.stringify({ content: 'hello there, how are you?' }),
+    expect: 202,
+  });
+  const loadedRss = rssMegabytes(server.pid ?? 0);
+  const rows = [reads, posts].map((row) => [
+    row.title,
+    connections,
+    row.requests,
+    row.rps,
+    row.p50.toFixed(2),
+    row.p95.toFixed(2),
+    row.p99.toFixed(2),
+    row.errors,
+  ]);
+  const table = markdownTable(
+    ['route', 'connections', 'requests', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors'],
+    rows,
+  );
+  const body = [
+    machineLine(),
+    '',
+    `Command: \`npm run build && node --import tsx bench/api/run.ts\` (${durationSeconds} s per route, autocannon, SQLite embedded default, workers on).`,
+    '',
+    table,
+    '',
+    `Idle RSS of \`colony serve\` (3 s after start): **${idleRss.toFixed(1)} MB** (target ≤ 120 MB); after the load: ${loadedRss.toFixed(1)} MB.`,
+    '',
+    'Targets: p95 ≤ 10 ms for reads, ≤ 25 ms to accept a message.',
+  ].join('\n');
+  console.log(body);
+  writeSection('api', body);
+} finally {
+  server.kill('SIGTERM');
+  await new Promise((resolve) => server.once('exit', resolve));
+  rmSync(dataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,19 @@
+export {
+  type Agent,
+  type AgentDefinition,
+  agentDefinitionSchema,
+  type CreateAgentInput,
+  createAgentInput,
+  type UpdateAgentInput,
+  updateAgentInput,
+} from './agent-schema.js';
+export { loadAgent } from './agent-store.js';
+export {
+  type AgentCatalog,
+  type AgentContext,
+  createAgent,
+  deleteAgent,
+  getAgent,
+  listAgents,
+  updateAgent,
+} from './agents.js';

@@ -1,0 +1,217 @@
+import type { Transaction } from 'kysely';
+import { loadAgent } from '../agents/index.js';
+import { type Context, requireRole } from '../context/index.js';
+import { fromZodError } from '../errors/index.js';
+import { transact } from '../events/index.js';
+import { recordAudit } from '../identity/index.js';
+import type { Schema } from '../storage/index.js';
+import { toJson } from '../storage/index.js';
+import {
+  type Chat,
+  type CreateChatInput,
+  createChatInput,
+  type Message,
+  type PostMessageInput,
+  postMessageInput,
+} from './chat-schema.js';
+import { loadChat, toMessage } from './chat-store.js';
+
+/**
+ * How chats hand a new message to the runtime: create the run (and its durable task) inside the
+ * same transaction as the message, then wake a worker after commit.
+ */
+export interface RunScheduler {
+  createRun(
+    transaction: Transaction<Schema>,
+    input: {
+      orgId: string;
+      chatId: string;
+      agentId: string;
+      agentVersion: number;
+      agentModel: string | null;
+      triggerMessageId: string;
+      createdBy: string;
+    },
+  ): Promise<{ runId: string; status: string; model: string; offline: boolean }>;
+  afterCommit(): void;
+}
+
+export type ChatContext = Context<{ runs: RunScheduler }>;
+
+export async function createChat(context: Context, input: CreateChatInput): Promise<Chat> {
+  requireRole(context.actor, 'member');
+  const parsed = createChatInput.safeParse(input);
+  if (!parsed.success) throw fromZodError(parsed.error);
+  const { services, actor } = context;
+  const chatId = await transact(services, async (transaction, outbox) => {
+    const agent = await loadAgent(transaction, actor.orgId, parsed.data.agent);
+    const now = services.clock.now();
+    const id = services.ids.next('chat');
+    await transaction
+      .insertInto('conversation')
+      .values({
+        id,
+        org_id: actor.orgId,
+        agent_id: agent.id,
+        title: parsed.data.title,
+        created_by: actor.id,
+        summary: '',
+        summary_version: 0,
+        message_cursor: 0,
+        last_message_seq: 0,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    const participants = [
+      { kind: 'agent', id: agent.id },
+      { kind: actor.userId ? 'user' : 'api_key', id: actor.userId ?? actor.id },
+      ...parsed.data.userIds.map((userId) => ({ kind: 'user', id: userId })),
+    ];
+    const unique = [
+      ...new Map(
+        participants.map((participant) => [`${participant.kind}:${participant.id}`, participant]),
+      ).values(),
+    ];
+    await transaction
+      .insertInto('conversation_participant')
+      .values(
+        unique.map((participant) => ({
+          conversation_id: id,
+          org_id: actor.orgId,
+          participant_kind: participant.kind,
+          participant_id: participant.id,
+          joined_at: now,
+        })),
+      )
+      .execute();
+    await recordAudit(transaction, services, actor, {
+      action: 'chat.create',
+      resourceType: 'chat',
+      resourceId: id,
+    });
+    await outbox.emit({
+      type: 'chat-created',
+      orgId: actor.orgId,
+      conversationId: id,
+      subjectId: id,
+      payload: { agentId: agent.id },
+    });
+    return id;
+  });
+  return loadChat(services.database.db, actor.orgId, chatId);
+}
+
+export async function getChat(context: Context, chatId: string): Promise<Chat> {
+  return loadChat(context.services.database.db, context.actor.orgId, chatId);
+}
+
+export async function listChats(
+  context: Context,
+  options: { limit?: number; after?: string | undefined } = {},
+): Promise<{ chats: Chat[]; nextCursor: string | null }> {
+  const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
+  let query = context.services.database.db
+    .selectFrom('conversation')
+    .select('id')
+    .where('org_id', '=', context.actor.orgId);
+  if (options.after) query = query.where('id', '>', options.after);
+  const rows = await query
+    .orderBy('id')
+    .limit(limit + 1)
+    .execute();
+  const chats = await Promise.all(rows.slice(0, limit).map((row) => getChat(context, row.id)));
+  return { chats, nextCursor: rows.length > limit ? (chats.at(-1)?.id ?? null) : null };
+}
+
+/**
+ * Appends a user message and queues the run that answers it, atomically. Runs of one chat are
+ * processed one at a time, in message order (the run's task carries the chat's concurrency key).
+ */
+export async function postMessage(
+  context: ChatContext,
+  chatId: string,
+  input: PostMessageInput,
+): Promise<{ message: Message; run: { id: string; status: string; model: string; offline: boolean } }> {
+  requireRole(context.actor, 'member');
+  const parsed = postMessageInput.safeParse(input);
+  if (!parsed.success) throw fromZodError(parsed.error);
+  const { services, actor } = context;
+  const result = await transact(services, async (transaction, outbox) => {
+    const chat = await loadChat(transaction, actor.orgId, chatId);
+    const agent = await loadAgent(transaction, actor.orgId, chat.agentId);
+    const now = services.clock.now();
+    const counter = await transaction
+      .updateTable('conversation')
+      .set((builder) => ({ last_message_seq: builder('last_message_seq', '+', 1), updated_at: now }))
+      .where('id', '=', chat.id)
+      .returning('last_message_seq')
+      .executeTakeFirstOrThrow();
+    const row = {
+      id: services.ids.next('msg'),
+      org_id: actor.orgId,
+      conversation_id: chat.id,
+      seq: Number(counter.last_message_seq),
+      role: 'user',
+      author_kind: actor.userId ? 'user' : actor.kind,
+      author_id: actor.userId ?? actor.id,
+      content: parsed.data.content,
+      parts: toJson([{ type: 'text', text: parsed.data.content }]),
+      run_id: null,
+      created_at: now,
+    };
+    await transaction.insertInto('message').values(row).execute();
+    const run = await services.runs.createRun(transaction, {
+      orgId: actor.orgId,
+      chatId: chat.id,
+      agentId: agent.id,
+      agentVersion: agent.version,
+      agentModel: agent.model,
+      triggerMessageId: row.id,
+      createdBy: actor.id,
+    });
+    await outbox.emit(
+      {
+        type: 'message-created',
+        orgId: actor.orgId,
+        conversationId: chat.id,
+        subjectId: row.id,
+        payload: { role: 'user', seq: row.seq, content: row.content },
+      },
+      {
+        type: 'run-queued',
+        orgId: actor.orgId,
+        conversationId: chat.id,
+        runId: run.runId,
+        subjectId: run.runId,
+        payload: { model: run.model, offline: run.offline, triggerMessageId: row.id },
+      },
+    );
+    return {
+      message: toMessage({ ...row, run_id: null }),
+      run: { id: run.runId, status: run.status, model: run.model, offline: run.offline },
+    };
+  });
+  services.runs.afterCommit();
+  return result;
+}
+
+/** Lists a chat's messages in order, paged by sequence number (`after` is exclusive). */
+export async function listMessages(
+  context: Context,
+  chatId: string,
+  options: { after?: number | undefined; limit?: number | undefined } = {},
+): Promise<{ messages: Message[]; nextCursor: number | null }> {
+  const chat = await getChat(context, chatId);
+  const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
+  const rows = await context.services.database.db
+    .selectFrom('message')
+    .selectAll()
+    .where('conversation_id', '=', chat.id)
+    .where('seq', '>', options.after ?? 0)
+    .orderBy('seq', 'asc')
+    .limit(limit + 1)
+    .execute();
+  const messages = rows.slice(0, limit).map(toMessage);
+  return { messages, nextCursor: rows.length > limit ? (messages.at(-1)?.seq ?? null) : null };
+}

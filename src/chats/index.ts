@@ -1,0 +1,18 @@
+export {
+  type Chat,
+  type CreateChatInput,
+  createChatInput,
+  type Message,
+  type PostMessageInput,
+  postMessageInput,
+} from './chat-schema.js';
+export { loadChat, toMessage } from './chat-store.js';
+export {
+  type ChatContext,
+  createChat,
+  getChat,
+  listChats,
+  listMessages,
+  postMessage,
+  type RunScheduler,
+} from './chats.js';

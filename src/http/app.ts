@@ -1,0 +1,113 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context as HonoContext } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import type { Context } from '../context/index.js';
+import { ColonyError, fromZodError } from '../errors/index.js';
+import { respondWithError } from './errors.js';
+import type { HttpEnvironment, HttpServices } from './http-services.js';
+import { createRateLimiter } from './rate-limiter.js';
+import { registerAgentRoutes } from './routes/agents.js';
+import { registerChatRoutes } from './routes/chats.js';
+import { registerEventRoutes } from './routes/events.js';
+import { registerKeyRoutes } from './routes/keys.js';
+import { registerRunRoutes } from './routes/runs.js';
+import { registerSystemRoutes } from './routes/system.js';
+
+export type ColonyApp = OpenAPIHono<HttpEnvironment>;
+
+/** The use-case context for the authenticated caller of this request. */
+export function contextOf<Extra extends object>(
+  http: HonoContext<HttpEnvironment>,
+  services: HttpServices & Extra,
+): Context<HttpServices & Extra> {
+  return { services, actor: http.get('actor'), signal: http.req.raw.signal };
+}
+
+/**
+ * Builds the HTTP API: request ids, access logs, body limit, bearer auth and rate limits on
+ * `/v1`, every route declared with zod so `/openapi.json` describes all of them.
+ */
+export function createApp(services: HttpServices): ColonyApp {
+  const app = new OpenAPIHono<HttpEnvironment>({
+    defaultHook: (result, http) => {
+      if (!result.success)
+        return respondWithError(http, fromZodError(result.error, result.target), services.logger);
+      return undefined;
+    },
+  });
+  const limiter = createRateLimiter(services.config.rateLimitPerMinute);
+
+  app.use('*', requestId({ headerName: 'X-Request-Id' }));
+  app.use('*', async (http, next) => {
+    const started = performance.now();
+    await next();
+    const level = http.res.status >= 500 ? 'error' : 'debug';
+    services.logger[level](
+      {
+        requestId: http.get('requestId'),
+        method: http.req.method,
+        path: http.req.path,
+        status: http.res.status,
+        ms: Math.round((performance.now() - started) * 100) / 100,
+      },
+      'request',
+    );
+  });
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: services.config.bodyLimitBytes,
+      onError: (http) =>
+        respondWithError(
+          http,
+          new ColonyError(
+            'payload_too_large',
+            `request body exceeds ${services.config.bodyLimitBytes} bytes`,
+          ),
+          services.logger,
+        ),
+    }),
+  );
+  app.use('/v1/*', async (http, next) => {
+    const header = http.req.header('Authorization');
+    const key = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    const forwarded = http.req.header('X-Forwarded-For')?.split(',')[0]?.trim();
+    const actor = await services.authenticate(key, {
+      ip: forwarded ?? null,
+      requestId: http.get('requestId'),
+    });
+    const wait = limiter.take(actor.id);
+    if (wait > 0)
+      throw new ColonyError('rate_limited', 'too many requests for this key', { retryAfterSeconds: wait });
+    http.set('actor', actor);
+    await next();
+  });
+
+  app.onError((thrown, http) => respondWithError(http, thrown, services.logger));
+  app.notFound((http) =>
+    respondWithError(
+      http,
+      new ColonyError('not_found', `no route for ${http.req.method} ${http.req.path}`),
+      services.logger,
+    ),
+  );
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer' });
+  registerSystemRoutes(app, services);
+  registerAgentRoutes(app, services);
+  registerChatRoutes(app, services);
+  registerRunRoutes(app, services);
+  registerEventRoutes(app, services);
+  registerKeyRoutes(app, services);
+
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Colony API',
+      version: '0.1.0',
+      description: 'Teams of LLM agents that remember, delegate and finish long jobs reliably.',
+    },
+  });
+  return app;
+}

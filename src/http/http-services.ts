@@ -1,0 +1,24 @@
+import type { Hono } from 'hono';
+import type { RunScheduler } from '../chats/index.js';
+import type { Config } from '../config/index.js';
+import type { Actor } from '../context/index.js';
+import type { Authenticate } from '../identity/index.js';
+import type { RunResumer, RuntimeServices } from '../runtime/index.js';
+
+/** Everything the HTTP adapter needs; assembled once by the server. */
+export interface HttpServices extends RuntimeServices {
+  config: Readonly<Config>;
+  authenticate: Authenticate;
+  runs: RunScheduler;
+  runResumer: RunResumer;
+  /** Readiness beyond the database (migrations current, workers running). */
+  readiness(): Promise<{ ready: boolean; checks: Record<string, string> }>;
+}
+
+export interface HttpVariables {
+  requestId: string;
+  actor: Actor;
+}
+
+export type HttpEnvironment = { Variables: HttpVariables };
+export type HttpApp = Hono<HttpEnvironment>;

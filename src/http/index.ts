@@ -1,0 +1,3 @@
+export { type ColonyApp, contextOf, createApp } from './app.js';
+export { errorBody, statusOf } from './errors.js';
+export type { HttpEnvironment, HttpServices } from './http-services.js';

@@ -1,0 +1,46 @@
+import { z } from '@hono/zod-openapi';
+
+export const errorSchema = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      details: z.record(z.string(), z.unknown()).optional(),
+    }),
+  })
+  .openapi('Error');
+
+const errorResponse = (description: string) => ({
+  content: { 'application/json': { schema: errorSchema } },
+  description,
+});
+
+/** The error responses every authenticated route can give. */
+export const commonErrors = {
+  400: errorResponse('Invalid input; `details.fields` names each offending field'),
+  401: errorResponse('Missing, invalid or revoked API key'),
+  403: errorResponse('The key’s role may not do this'),
+  404: errorResponse('Not found (or owned by another org)'),
+  413: errorResponse('Request body too large'),
+  429: errorResponse('Rate limited; see Retry-After'),
+} as const;
+
+export const security = [{ Bearer: [] }];
+
+export function jsonContent<Schema extends z.ZodType>(schema: Schema, description: string) {
+  return { content: { 'application/json': { schema } }, description };
+}
+
+export function jsonBody<Schema extends z.ZodType>(schema: Schema) {
+  return { content: { 'application/json': { schema } }, required: true };
+}
+
+/** The `{id}` path parameter. */
+export const idParam = (_name: 'id', example: string) =>
+  z.object({
+    id: z
+      .string()
+      .min(1)
+      .max(200)
+      .openapi({ param: { name: 'id', in: 'path' }, example }),
+  });

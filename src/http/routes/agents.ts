@@ -1,0 +1,121 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import {
+  agentDefinitionSchema,
+  createAgent,
+  createAgentInput,
+  deleteAgent,
+  getAgent,
+  listAgents,
+  updateAgent,
+  updateAgentInput,
+} from '../../agents/index.js';
+import { type ColonyApp, contextOf } from '../app.js';
+import type { HttpServices } from '../http-services.js';
+import { commonErrors, idParam, jsonBody, jsonContent, security } from '../openapi-helpers.js';
+
+const agentSchema = agentDefinitionSchema
+  .extend({
+    id: z.string(),
+    orgId: z.string(),
+    name: z.string(),
+    version: z.number().int(),
+    createdAt: z.number(),
+    updatedAt: z.number(),
+  })
+  .openapi('Agent');
+
+const params = idParam('id', 'agt_01jd…');
+const tags = ['agents'];
+
+const create = createRoute({
+  method: 'post',
+  path: '/v1/agents',
+  tags,
+  security,
+  summary: 'Create an agent (version 1)',
+  request: { body: jsonBody(createAgentInput) },
+  responses: { 201: jsonContent(agentSchema, 'Created'), ...commonErrors, 409: commonErrors[400] },
+});
+
+const list = createRoute({
+  method: 'get',
+  path: '/v1/agents',
+  tags,
+  security,
+  summary: 'List agents',
+  request: {
+    query: z.object({
+      limit: z.coerce.number().int().min(1).max(200).optional(),
+      cursor: z.string().max(200).optional(),
+    }),
+  },
+  responses: {
+    200: jsonContent(
+      z.object({ agents: z.array(agentSchema), nextCursor: z.string().nullable() }),
+      'A page of agents',
+    ),
+    ...commonErrors,
+  },
+});
+
+const get = createRoute({
+  method: 'get',
+  path: '/v1/agents/{id}',
+  tags,
+  security,
+  summary: 'Get an agent by id or name (current version, or ?version=)',
+  request: { params, query: z.object({ version: z.coerce.number().int().min(1).optional() }) },
+  responses: { 200: jsonContent(agentSchema, 'The agent'), ...commonErrors },
+});
+
+const update = createRoute({
+  method: 'patch',
+  path: '/v1/agents/{id}',
+  tags,
+  security,
+  summary: 'Edit an agent: creates a new version',
+  request: { params, body: jsonBody(updateAgentInput) },
+  responses: { 200: jsonContent(agentSchema, 'The new version'), ...commonErrors, 409: commonErrors[400] },
+});
+
+const remove = createRoute({
+  method: 'delete',
+  path: '/v1/agents/{id}',
+  tags,
+  security,
+  summary: 'Delete an agent (soft; admin)',
+  request: { params },
+  responses: { 204: { description: 'Deleted' }, ...commonErrors },
+});
+
+export function registerAgentRoutes(app: ColonyApp, services: HttpServices): void {
+  app.openapi(create, async (http) => {
+    const agent = await createAgent(contextOf(http, services), http.req.valid('json'));
+    return http.json(agent, 201);
+  });
+  app.openapi(list, async (http) => {
+    const query = http.req.valid('query');
+    const page = await listAgents(contextOf(http, services), { limit: query.limit, after: query.cursor });
+    return http.json(page, 200);
+  });
+  app.openapi(get, async (http) => {
+    const agent = await getAgent(
+      contextOf(http, services),
+      http.req.valid('param').id,
+      http.req.valid('query').version,
+    );
+    return http.json(agent, 200);
+  });
+  app.openapi(update, async (http) => {
+    const agent = await updateAgent(
+      contextOf(http, services),
+      http.req.valid('param').id,
+      http.req.valid('json'),
+    );
+    return http.json(agent, 200);
+  });
+  app.openapi(remove, async (http) => {
+    await deleteAgent(contextOf(http, services), http.req.valid('param').id);
+    return http.body(null, 204);
+  });
+}

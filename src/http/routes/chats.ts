@@ -1,0 +1,171 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import {
+  createChat,
+  createChatInput,
+  getChat,
+  listChats,
+  listMessages,
+  postMessage,
+  postMessageInput,
+} from '../../chats/index.js';
+import { type ColonyApp, contextOf } from '../app.js';
+import type { HttpServices } from '../http-services.js';
+import { commonErrors, idParam, jsonBody, jsonContent, security } from '../openapi-helpers.js';
+import { streamEvents } from '../sse.js';
+import { isRunEnd } from './runs.js';
+
+const chatSchema = z
+  .object({
+    id: z.string(),
+    orgId: z.string(),
+    agentId: z.string(),
+    title: z.string(),
+    summary: z.string(),
+    summaryVersion: z.number(),
+    messageCursor: z.number(),
+    messageCount: z.number(),
+    participants: z.array(z.object({ kind: z.enum(['user', 'agent', 'api_key']), id: z.string() })),
+    createdAt: z.number(),
+    updatedAt: z.number(),
+  })
+  .openapi('Chat');
+
+const messageSchema = z
+  .object({
+    id: z.string(),
+    chatId: z.string(),
+    seq: z.number(),
+    role: z.enum(['user', 'assistant', 'system']),
+    authorKind: z.string(),
+    authorId: z.string().nullable(),
+    content: z.string(),
+    runId: z.string().nullable(),
+    createdAt: z.number(),
+  })
+  .openapi('Message');
+
+const runRefSchema = z.object({
+  id: z.string(),
+  status: z.string(),
+  model: z.string(),
+  offline: z.boolean(),
+});
+const params = idParam('id', 'chat_01jd…');
+const tags = ['chats'];
+
+const create = createRoute({
+  method: 'post',
+  path: '/v1/chats',
+  tags,
+  security,
+  summary: 'Start a chat with an agent (by id or name)',
+  request: { body: jsonBody(createChatInput) },
+  responses: { 201: jsonContent(chatSchema, 'Created'), ...commonErrors },
+});
+const list = createRoute({
+  method: 'get',
+  path: '/v1/chats',
+  tags,
+  security,
+  summary: 'List chats',
+  request: {
+    query: z.object({
+      limit: z.coerce.number().int().min(1).max(200).optional(),
+      cursor: z.string().max(200).optional(),
+    }),
+  },
+  responses: {
+    200: jsonContent(
+      z.object({ chats: z.array(chatSchema), nextCursor: z.string().nullable() }),
+      'A page of chats',
+    ),
+    ...commonErrors,
+  },
+});
+const get = createRoute({
+  method: 'get',
+  path: '/v1/chats/{id}',
+  tags,
+  security,
+  summary: 'Get a chat',
+  request: { params },
+  responses: { 200: jsonContent(chatSchema, 'The chat'), ...commonErrors },
+});
+const post = createRoute({
+  method: 'post',
+  path: '/v1/chats/{id}/messages',
+  tags,
+  security,
+  summary:
+    'Post a message; the agent answers in a run. With `Accept: text/event-stream` the run is streamed.',
+  request: { params, body: jsonBody(postMessageInput) },
+  responses: {
+    202: {
+      content: {
+        'application/json': { schema: z.object({ message: messageSchema, run: runRefSchema }) },
+        'text/event-stream': { schema: z.string() },
+      },
+      description: 'Accepted: the run is queued (JSON), or the run’s events as SSE until it ends',
+    },
+    ...commonErrors,
+  },
+});
+const messages = createRoute({
+  method: 'get',
+  path: '/v1/chats/{id}/messages',
+  tags,
+  security,
+  summary: 'List messages in order; `cursor` is the last seen `seq`',
+  request: {
+    params,
+    query: z.object({
+      limit: z.coerce.number().int().min(1).max(200).optional(),
+      cursor: z.coerce.number().int().min(0).optional(),
+    }),
+  },
+  responses: {
+    200: jsonContent(
+      z.object({ messages: z.array(messageSchema), nextCursor: z.number().nullable() }),
+      'A page',
+    ),
+    ...commonErrors,
+  },
+});
+
+export function registerChatRoutes(app: ColonyApp, services: HttpServices): void {
+  app.openapi(create, async (http) =>
+    http.json(await createChat(contextOf(http, services), http.req.valid('json')), 201),
+  );
+  app.openapi(list, async (http) => {
+    const query = http.req.valid('query');
+    return http.json(
+      await listChats(contextOf(http, services), { limit: query.limit, after: query.cursor }),
+      200,
+    );
+  });
+  app.openapi(get, async (http) =>
+    http.json(await getChat(contextOf(http, services), http.req.valid('param').id), 200),
+  );
+  app.openapi(post, async (http) => {
+    const context = contextOf(http, services);
+    const accepted = await postMessage(context, http.req.valid('param').id, http.req.valid('json'));
+    if (http.req.header('Accept')?.includes('text/event-stream')) {
+      http.status(202);
+      return streamEvents(http, services, {
+        filter: { orgId: context.actor.orgId, runId: accepted.run.id },
+        afterSeq: 0,
+        live: true,
+        until: isRunEnd,
+      }) as never;
+    }
+    return http.json(accepted, 202);
+  });
+  app.openapi(messages, async (http) => {
+    const query = http.req.valid('query');
+    const page = await listMessages(contextOf(http, services), http.req.valid('param').id, {
+      after: query.cursor,
+      limit: query.limit,
+    });
+    return http.json(page, 200);
+  });
+}

@@ -1,0 +1,30 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { ColonyApp } from '../app.js';
+import type { HttpServices } from '../http-services.js';
+import { jsonContent } from '../openapi-helpers.js';
+
+const health = createRoute({
+  method: 'get',
+  path: '/healthz',
+  tags: ['system'],
+  responses: { 200: jsonContent(z.object({ status: z.literal('ok') }), 'The process is alive') },
+});
+
+const readySchema = z.object({ ready: z.boolean(), checks: z.record(z.string(), z.string()) });
+const ready = createRoute({
+  method: 'get',
+  path: '/readyz',
+  tags: ['system'],
+  responses: {
+    200: jsonContent(readySchema, 'Database reachable and migrations current'),
+    503: jsonContent(readySchema, 'Not ready; `checks` says why'),
+  },
+});
+
+export function registerSystemRoutes(app: ColonyApp, services: HttpServices): void {
+  app.openapi(health, (http) => http.json({ status: 'ok' as const }, 200));
+  app.openapi(ready, async (http) => {
+    const result = await services.readiness();
+    return result.ready ? http.json(result, 200) : http.json(result, 503);
+  });
+}

@@ -1,0 +1,89 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../config/index.js';
+import { type Role, systemActor } from '../../context/index.js';
+import { createApiKey, createOrg } from '../../identity/index.js';
+import { createLogger } from '../../observability/index.js';
+import { type Colony, createColony } from '../../server/index.js';
+import type { DialectName } from '../../storage/index.js';
+import { createPostgresDatabase } from '../../storage/test-support/databases.js';
+import { type ColonyApp, createApp } from '../app.js';
+
+export interface HttpHarness {
+  app: ColonyApp;
+  colony: Colony;
+  /** One key per role in the main org, and an owner key of another org. */
+  keys: Record<Role, string> & { otherOrg: string };
+  orgId: string;
+  request(
+    method: string,
+    path: string,
+    options?: { key?: string | null; body?: unknown; headers?: Record<string, string> },
+  ): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** A full Colony (migrated database, registries, worker pool when `workers`) and its HTTP app. */
+export async function createHttpHarness(
+  dialect: DialectName,
+  options: { workers?: boolean; env?: NodeJS.ProcessEnv; config?: Record<string, unknown> } = {},
+): Promise<HttpHarness> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'colony-http-'));
+  const postgres = dialect === 'postgres' ? await createPostgresDatabase() : undefined;
+  const config = loadConfig({
+    env: {},
+    cwd: dataDir,
+    flags: {
+      dataDir,
+      ...(postgres ? { databaseUrl: postgres.url } : {}),
+      workers: 2,
+      rateLimitPerMinute: 100_000,
+      ...options.config,
+    },
+  });
+  const colony = await createColony({
+    config,
+    logger: createLogger({ level: process.env.COLONY_TEST_LOG ?? 'silent', pretty: false }),
+    workers: options.workers ?? false,
+    env: { ...options.env },
+  });
+  const services = colony.services;
+  const org = await createOrg(services, { name: 'main' });
+  const other = await createOrg(services, { name: 'other' });
+  const system = (orgId: string) => ({
+    services,
+    actor: systemActor(orgId),
+    signal: new AbortController().signal,
+  });
+  const keys = {} as Record<Role, string> & { otherOrg: string };
+  for (const role of ['owner', 'admin', 'member', 'viewer'] as const) {
+    keys[role] = (await createApiKey(system(org.id), { name: role, role })).key;
+  }
+  keys.otherOrg = (await createApiKey(system(other.id), { name: 'other owner', role: 'owner' })).key;
+  const app = createApp(services);
+  colony.workers?.start();
+  return {
+    app,
+    colony,
+    keys,
+    orgId: org.id,
+    request(method, path, requestOptions = {}) {
+      const key = requestOptions.key === undefined ? keys.owner : requestOptions.key;
+      const headers: Record<string, string> = { ...requestOptions.headers };
+      if (key) headers.Authorization = `Bearer ${key}`;
+      let body: string | undefined;
+      if (requestOptions.body !== undefined) {
+        headers['Content-Type'] ??= 'application/json';
+        body =
+          typeof requestOptions.body === 'string' ? requestOptions.body : JSON.stringify(requestOptions.body);
+      }
+      return Promise.resolve(app.request(path, { method, headers, ...(body === undefined ? {} : { body }) }));
+    },
+    async close() {
+      await colony.close();
+      await postgres?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

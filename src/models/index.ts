@@ -1,0 +1,9 @@
+export { defaultPrices } from './default-prices.js';
+export {
+  createModelRegistry,
+  type ModelRegistry,
+  parseModelSpec,
+  type ResolvedModel,
+} from './model-registry.js';
+export { type ModelPrice, type ModelsConfig, modelsConfigFromEnv } from './models-config.js';
+export { createOfflineModel, type OfflineModelOptions } from './offline/offline-model.js';

@@ -1,0 +1,158 @@
+import { loadAgent } from '../agents/index.js';
+import { ColonyError, coerceError } from '../errors/index.js';
+import { transact } from '../events/index.js';
+import { toJson } from '../storage/index.js';
+import { runModelStep } from './model-step.js';
+import { runEvent } from './run-events.js';
+import { isModelStep, isToolStep, loadRun, loadSteps } from './run-store.js';
+import { type Run, type RuntimeServices, terminalRunStatuses } from './run-types.js';
+import { advanceToolCall } from './tool-step.js';
+
+export type RunOutcome = { kind: 'finished'; status: Run['status'] } | { kind: 'waiting' };
+
+/**
+ * Executes (or resumes) a run from its persisted steps until it finishes or must wait for a
+ * human. Safe to call again after a crash at any point: completed model calls and tool calls
+ * are read back, never repeated.
+ */
+export async function executeRun(
+  services: RuntimeServices,
+  runId: string,
+  signal: AbortSignal,
+): Promise<RunOutcome> {
+  let run = await loadRun(services.database.db, runId);
+  if (terminalRunStatuses.includes(run.status)) return { kind: 'finished', status: run.status };
+  const agent = await loadAgent(services.database.db, run.orgId, run.agentId, run.agentVersion, {
+    includeDeleted: true,
+  });
+  const resolved = services.models.resolve(run.model);
+  run = await markRunning(services, run);
+  const maxSteps = agent.limits.maxSteps ?? services.runtime.maxRunSteps;
+  for (;;) {
+    if (signal.aborted) throw coerceError(signal.reason);
+    const steps = await loadSteps(services.database.db, run.id);
+    const modelSteps = steps.filter(isModelStep);
+    const last = modelSteps.at(-1);
+    if (last && last.payload.toolCalls.length === 0) {
+      return finishRun(services, run, 'succeeded', { text: last.payload.text });
+    }
+    if (last) {
+      const byCall = new Map(steps.filter(isToolStep).map((step) => [step.toolCallId, step]));
+      let next = steps.length;
+      let waiting = false;
+      for (const call of last.payload.toolCalls) {
+        const state = await advanceToolCall(
+          services,
+          run,
+          agent,
+          call,
+          byCall.get(call.toolCallId),
+          () => next++,
+          signal,
+        );
+        if (state === 'waiting') waiting = true;
+      }
+      if (waiting) {
+        await markWaiting(services, run);
+        return { kind: 'waiting' };
+      }
+    }
+    if (modelSteps.length >= maxSteps) {
+      return finishRun(services, run, 'failed', {
+        error: `the run reached its limit of ${maxSteps} model steps`,
+      });
+    }
+    const fresh = await loadSteps(services.database.db, run.id);
+    await runModelStep(services, run, agent, resolved, fresh, signal);
+  }
+}
+
+async function markRunning(services: RuntimeServices, run: Run): Promise<Run> {
+  if (run.status === 'running') return run;
+  const now = services.clock.now();
+  const type = run.startedAt === null ? 'run-started' : 'run-resumed';
+  await transact(services, async (transaction, outbox) => {
+    await transaction
+      .updateTable('run')
+      .set({ status: 'running', started_at: run.startedAt ?? now, updated_at: now })
+      .where('id', '=', run.id)
+      .where('status', 'in', ['queued', 'waiting'])
+      .execute();
+    await outbox.emit(runEvent(run, type, { model: run.model, offline: run.offline }));
+  });
+  return { ...run, status: 'running', startedAt: run.startedAt ?? now };
+}
+
+async function markWaiting(services: RuntimeServices, run: Run): Promise<void> {
+  await transact(services, async (transaction, outbox) => {
+    await transaction
+      .updateTable('run')
+      .set({ status: 'waiting', updated_at: services.clock.now() })
+      .where('id', '=', run.id)
+      .where('status', '=', 'running')
+      .execute();
+    await outbox.emit(runEvent(run, 'run-waiting', { reason: 'tool-call-approval' }));
+  });
+}
+
+/**
+ * Ends a run: on success the final answer becomes an assistant message in the chat, in the same
+ * transaction as the status change. Finishing twice is a no-op.
+ */
+export async function finishRun(
+  services: RuntimeServices,
+  run: Run,
+  status: 'succeeded' | 'failed' | 'canceled',
+  outcome: { text?: string; error?: string },
+): Promise<RunOutcome> {
+  const now = services.clock.now();
+  await transact(services, async (transaction, outbox) => {
+    const updated = await transaction
+      .updateTable('run')
+      .set({ status, error: outcome.error ?? null, finished_at: now, updated_at: now })
+      .where('id', '=', run.id)
+      .where('status', 'not in', [...terminalRunStatuses])
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) return;
+    if (status === 'succeeded') {
+      const counter = await transaction
+        .updateTable('conversation')
+        .set((builder) => ({ last_message_seq: builder('last_message_seq', '+', 1), updated_at: now }))
+        .where('id', '=', run.chatId)
+        .returning('last_message_seq')
+        .executeTakeFirstOrThrow();
+      const message = {
+        id: services.ids.next('msg'),
+        org_id: run.orgId,
+        conversation_id: run.chatId,
+        seq: Number(counter.last_message_seq),
+        role: 'assistant',
+        author_kind: 'agent',
+        author_id: run.agentId,
+        content: outcome.text ?? '',
+        parts: toJson([{ type: 'text', text: outcome.text ?? '' }]),
+        run_id: run.id,
+        created_at: now,
+      };
+      await transaction.insertInto('message').values(message).execute();
+      await outbox.emit(
+        runEvent(
+          run,
+          'message-created',
+          { role: 'assistant', seq: message.seq, content: message.content, messageId: message.id },
+          message.id,
+        ),
+      );
+    }
+    await outbox.emit(runEvent(run, `run-${status}`, outcome.error ? { error: outcome.error } : {}));
+  });
+  return { kind: 'finished', status };
+}
+
+/** Marks a run failed after its task gave up; keeps the error for the caller. */
+export async function failRun(services: RuntimeServices, runId: string, thrown: unknown): Promise<void> {
+  const run = await loadRun(services.database.db, runId);
+  const error =
+    thrown instanceof ColonyError ? `${thrown.code}: ${thrown.message}` : coerceError(thrown).message;
+  await finishRun(services, run, 'failed', { error });
+}

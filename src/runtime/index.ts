@@ -1,0 +1,25 @@
+export {
+  type ApprovalInput,
+  approvalInput,
+  cancelRun,
+  decideApproval,
+  type RunResumer,
+} from './approvals.js';
+export { executeRun, failRun, finishRun, type RunOutcome } from './execute-run.js';
+export { getRun } from './queries.js';
+export {
+  agentRunKind,
+  chatConcurrencyKey,
+  createAgentRunHandler,
+  createRunResumer,
+  createRunScheduler,
+} from './run-engine.js';
+export { loadRun, loadSteps } from './run-store.js';
+export type {
+  Run,
+  RunStatus,
+  RunStep,
+  RuntimeContext,
+  RuntimeServices,
+  RuntimeSettings,
+} from './run-types.js';

@@ -1,0 +1,113 @@
+import type { RunScheduler } from '../chats/index.js';
+import { ColonyError, isColonyError } from '../errors/index.js';
+import { cancelTask, enqueueTask, resumeTask, type TaskHandler } from '../tasks/index.js';
+import type { RunResumer } from './approvals.js';
+import { executeRun, failRun } from './execute-run.js';
+import type { RuntimeServices } from './run-types.js';
+
+export const agentRunKind = 'agent-run';
+const runMaxAttempts = 5;
+
+/** The chat's concurrency key: one run at a time per chat, in message order. */
+export function chatConcurrencyKey(chatId: string): string {
+  return `chat:${chatId}`;
+}
+
+/**
+ * Creates runs as durable tasks: the run row and its task are inserted in the caller's
+ * transaction (with the message that triggered them), then a worker is woken after commit.
+ */
+export function createRunScheduler(services: RuntimeServices, wake: () => void): RunScheduler {
+  return {
+    async createRun(transaction, input) {
+      const spec = input.agentModel ?? services.models.defaultModelSpec();
+      const resolved = services.models.resolve(spec);
+      const now = services.clock.now();
+      const runId = services.ids.next('run');
+      const taskId = services.ids.next('tsk');
+      await transaction
+        .insertInto('run')
+        .values({
+          id: runId,
+          org_id: input.orgId,
+          conversation_id: input.chatId,
+          agent_id: input.agentId,
+          agent_version: input.agentVersion,
+          trigger_message_id: input.triggerMessageId,
+          status: 'queued',
+          model: resolved.spec,
+          offline: resolved.offline ? 1 : 0,
+          step_count: 0,
+          input_tokens: 0,
+          output_tokens: 0,
+          cost_usd: 0,
+          error: null,
+          task_id: taskId,
+          created_by: input.createdBy,
+          created_at: now,
+          started_at: null,
+          finished_at: null,
+          updated_at: now,
+        })
+        .execute();
+      await enqueueTask(
+        services,
+        {
+          id: taskId,
+          orgId: input.orgId,
+          kind: agentRunKind,
+          payload: { runId },
+          concurrencyKey: chatConcurrencyKey(input.chatId),
+          maxAttempts: runMaxAttempts,
+        },
+        transaction,
+      );
+      return { runId, status: 'queued', model: resolved.spec, offline: resolved.offline };
+    },
+    afterCommit: wake,
+  };
+}
+
+/** Resumes a waiting run's task, or cancels it (which aborts a handler running it). */
+export function createRunResumer(services: RuntimeServices, wake: () => void): RunResumer {
+  return {
+    async resume(run) {
+      if (!run.taskId) throw new ColonyError('internal', `run ${run.id} has no task`);
+      await resumeTask(services, run.taskId);
+      wake();
+    },
+    async cancel(run, reason) {
+      if (run.taskId) await cancelTask(services, run.taskId, reason);
+    },
+  };
+}
+
+/**
+ * The task handler that executes agent runs. A run waiting for approval suspends its task (no
+ * worker is held); a failure is retried from the last persisted step, and marks the run failed
+ * when the task gives up.
+ */
+export function createAgentRunHandler(services: RuntimeServices): TaskHandler {
+  return async (context) => {
+    const { runId } = context.payload as { runId: string };
+    try {
+      const outcome = await executeRun(services, runId, context.signal);
+      if (outcome.kind === 'waiting') return context.suspend('waiting for tool-call approval');
+      return { status: outcome.status };
+    } catch (thrown) {
+      const run = await services.database.db
+        .selectFrom('run')
+        .select('status')
+        .where('id', '=', runId)
+        .executeTakeFirst();
+      if (run?.status === 'canceled') return { status: 'canceled' };
+      const permanent =
+        isColonyError(thrown) && ['invalid_input', 'not_found', 'forbidden'].includes(thrown.code);
+      if (permanent || context.attempt >= context.task.maxAttempts) {
+        if (!context.signal.aborted || permanent) await failRun(services, runId, thrown);
+        if (permanent) return { status: 'failed' };
+      }
+      throw thrown;
+    }
+  };
+}

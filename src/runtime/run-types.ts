@@ -1,0 +1,85 @@
+import type { Context, Services } from '../context/index.js';
+import type { ModelRegistry } from '../models/index.js';
+import type { ToolRegistry } from '../tools/index.js';
+
+export const runStatuses = ['queued', 'running', 'waiting', 'succeeded', 'failed', 'canceled'] as const;
+export type RunStatus = (typeof runStatuses)[number];
+export const terminalRunStatuses: readonly RunStatus[] = ['succeeded', 'failed', 'canceled'];
+
+/**
+ * Tool step states. A call needing approval waits in `awaiting-approval` until a human decides;
+ * `started` is written before execution, so a crash mid-call is visible at resume.
+ */
+export type ToolStepStatus =
+  | 'awaiting-approval'
+  | 'approved'
+  | 'rejected'
+  | 'started'
+  | 'completed'
+  | 'failed';
+
+export interface ToolCallRecord {
+  toolCallId: string;
+  toolName: string;
+  input: unknown;
+}
+
+export interface ModelStepPayload {
+  text: string;
+  toolCalls: ToolCallRecord[];
+  finishReason: string;
+  usage: { inputTokens: number; outputTokens: number };
+}
+
+export interface ToolStepPayload {
+  input: unknown;
+  output?: unknown;
+  error?: string;
+  decision?: { decision: 'approve' | 'reject'; reason: string | null; by: string; at: number };
+  attempts?: number;
+}
+
+export interface RunStep {
+  id: string;
+  index: number;
+  kind: 'model' | 'tool';
+  status: string;
+  toolCallId: string | null;
+  toolName: string | null;
+  payload: ModelStepPayload | ToolStepPayload;
+  createdAt: number;
+  completedAt: number | null;
+}
+
+export interface Run {
+  id: string;
+  orgId: string;
+  chatId: string;
+  agentId: string;
+  agentVersion: number;
+  triggerMessageId: string;
+  status: RunStatus;
+  model: string;
+  offline: boolean;
+  stepCount: number;
+  usage: { inputTokens: number; outputTokens: number; costUsd: number };
+  error: string | null;
+  taskId: string | null;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+}
+
+export interface RuntimeSettings {
+  maxRunSteps: number;
+  recentWindowTokens: number;
+}
+
+/** What the runtime needs beyond the common services. */
+export interface RuntimeServices extends Services {
+  models: ModelRegistry;
+  tools: ToolRegistry;
+  runtime: RuntimeSettings;
+}
+
+export type RuntimeContext = Context<RuntimeServices>;

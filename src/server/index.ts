@@ -1,0 +1,2 @@
+export { adminKeyFile, type Colony, type CreateColonyOptions, createColony } from './create-colony.js';
+export { type RunningServer, startServer } from './serve.js';

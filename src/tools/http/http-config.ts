@@ -1,0 +1,26 @@
+/** Egress policy and limits of the `http_request` tool. */
+export type HttpToolConfig = {
+  /** Host patterns that may be called (`example.com`, `*.example.com`); empty means any public host. */
+  allow: string[];
+  /** Host patterns that may never be called; beats `allow`. */
+  deny: string[];
+  /** Allow private, loopback and link-local addresses (off by default: they reach internal services). */
+  allowPrivate: boolean;
+  /** Bytes of response body kept; the rest is cut and `truncated` is set. */
+  maxResponseBytes: number;
+  /** Deadline for the whole request, redirects included. */
+  timeoutMs: number;
+  maxRedirects: number;
+  /** `always`: every call waits for a human approval. */
+  approval: 'never' | 'always';
+};
+
+export const defaultHttpToolConfig: Readonly<HttpToolConfig> = {
+  allow: [],
+  deny: [],
+  allowPrivate: false,
+  maxResponseBytes: 1_000_000,
+  timeoutMs: 10_000,
+  maxRedirects: 3,
+  approval: 'never',
+};
