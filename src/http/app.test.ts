@@ -57,6 +57,15 @@ describe.each(testDialects)('HTTP API basics on %s', (dialect) => {
     expect(await response.json()).toMatchObject({ error: { code: 'invalid_input' } });
   });
 
+  it('exposes Prometheus metrics', async () => {
+    await harness.request('GET', '/v1/agents');
+    const response = await harness.request('GET', '/metrics', { key: null });
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text).toContain('colony_http_request_duration_seconds_bucket');
+    expect(text).toContain('route="/v1/agents"');
+  });
+
   it('sends a request id back', async () => {
     const response = await harness.request('GET', '/v1/agents');
     expect(response.headers.get('X-Request-Id')).toMatch(/.+/);

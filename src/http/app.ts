@@ -42,6 +42,11 @@ export function createApp(services: HttpServices): ColonyApp {
   app.use('*', async (http, next) => {
     const started = performance.now();
     await next();
+    const route = http.req.routePath;
+    services.metrics.httpDuration.observe(
+      { method: http.req.method, route, status: String(http.res.status) },
+      (performance.now() - started) / 1000,
+    );
     const level = http.res.status >= 500 ? 'error' : 'debug';
     services.logger[level](
       {

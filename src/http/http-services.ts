@@ -3,6 +3,7 @@ import type { RunScheduler } from '../chats/index.js';
 import type { Config } from '../config/index.js';
 import type { Actor } from '../context/index.js';
 import type { Authenticate } from '../identity/index.js';
+import type { Metrics } from '../observability/index.js';
 import type { RunResumer, RuntimeServices } from '../runtime/index.js';
 
 /** Everything the HTTP adapter needs; assembled once by the server. */
@@ -11,6 +12,7 @@ export interface HttpServices extends RuntimeServices {
   authenticate: Authenticate;
   runs: RunScheduler;
   runResumer: RunResumer;
+  metrics: Metrics;
   /** Readiness beyond the database (migrations current, workers running). */
   readiness(): Promise<{ ready: boolean; checks: Record<string, string> }>;
 }

@@ -237,4 +237,35 @@ describe.each(testDialects)('agent runs over HTTP on %s', (dialect) => {
     expect(usage).toHaveLength(1);
     expect(usage[0]?.provider).toBe('offline');
   });
+
+  it('streams the org firehose filtered by type, and other orgs see none of it', async () => {
+    const firehose = await harness.request('GET', '/v1/events?types=run-succeeded,message-created', {
+      headers: { Accept: 'text/event-stream' },
+    });
+    const other = await harness.request('GET', '/v1/events', { key: harness.keys.otherOrg });
+    const chat = (await (await harness.request('POST', '/v1/chats', { body: { agent: 'echo' } })).json()) as {
+      id: string;
+    };
+    const posted = (await (
+      await harness.request('POST', `/v1/chats/${chat.id}/messages`, { body: { content: 'firehose' } })
+    ).json()) as { run: { id: string } };
+    await waitForRun(harness, posted.run.id);
+    const reader = firehose.body?.getReader();
+    let text = '';
+    while (reader && !text.includes(posted.run.id)) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      text += new TextDecoder().decode(chunk.value);
+    }
+    await reader?.cancel();
+    const types = [...text.matchAll(/^event: (.+)$/gm)].map((match) => match[1]);
+    expect(new Set(types)).toEqual(new Set(['run-succeeded', 'message-created']));
+    const otherReader = other.body?.getReader();
+    const first = await Promise.race([
+      otherReader?.read().then((chunk) => new TextDecoder().decode(chunk?.value)),
+      new Promise<string>((resolve) => setTimeout(() => resolve(''), 300)),
+    ]);
+    expect(first).not.toContain(posted.run.id);
+    await otherReader?.cancel();
+  });
 });

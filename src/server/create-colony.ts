@@ -6,7 +6,7 @@ import type { HttpServices } from '../http/index.js';
 import { createAuthenticator } from '../identity/index.js';
 import { createIdGenerator, systemClock } from '../kernel/index.js';
 import { createModelRegistry, modelsConfigFromEnv } from '../models/index.js';
-import type { Logger } from '../observability/index.js';
+import { createMetrics, type Logger } from '../observability/index.js';
 import {
   agentRunKind,
   createAgentRunHandler,
@@ -63,6 +63,7 @@ export async function createColony(options: CreateColonyOptions): Promise<Colony
     authenticate: createAuthenticator(runtime),
     runs: createRunScheduler(runtime, wake),
     runResumer: createRunResumer(runtime, wake),
+    metrics: createMetrics(base.bus),
     async readiness() {
       const checks: Record<string, string> = {};
       try {

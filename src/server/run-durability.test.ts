@@ -180,4 +180,27 @@ describe.each(testDialects)('runs survive SIGKILL on %s', (dialect) => {
     expect(done.status).toBe('succeeded');
     expect(probe.hits()).toBe(1);
   }, 120_000);
+
+  it('on SIGTERM lets the in-flight step finish, then exits cleanly', async () => {
+    server = await spawnServer(env);
+    await api(server, 'POST', '/v1/agents', { name: 'steady' });
+    const chat = await api<{ id: string }>(server, 'POST', '/v1/chats', { agent: 'steady' });
+    const posted = await api<{ run: { id: string } }>(server, 'POST', `/v1/chats/${chat.id}/messages`, {
+      content: 'hi',
+    });
+    const logFile = String(env.COLONY_OFFLINE_CALL_LOG);
+    await until('the model call to start', () =>
+      callLog(logFile).some((line) => line.event === 'start') ? true : undefined,
+    );
+    const exited = new Promise<number | null>((resolve) =>
+      server?.child.once('exit', (code) => resolve(code)),
+    );
+    server.child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(callLog(logFile).filter((line) => line.event === 'end')).toHaveLength(1);
+    server = await spawnServer(env);
+    const run = await api<{ status: string }>(server, 'GET', `/v1/runs/${posted.run.id}`);
+    expect(run.status).toBe('succeeded');
+    expect(callLog(logFile).filter((line) => line.event === 'start')).toHaveLength(1);
+  }, 120_000);
 });

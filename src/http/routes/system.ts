@@ -21,7 +21,20 @@ const ready = createRoute({
   },
 });
 
+const metrics = createRoute({
+  method: 'get',
+  path: '/metrics',
+  tags: ['system'],
+  responses: {
+    200: { content: { 'text/plain': { schema: z.string() } }, description: 'Prometheus metrics' },
+  },
+});
+
 export function registerSystemRoutes(app: ColonyApp, services: HttpServices): void {
+  app.openapi(metrics, async (http) => {
+    http.header('Content-Type', services.metrics.registry.contentType);
+    return http.body(await services.metrics.registry.metrics(), 200) as never;
+  });
   app.openapi(health, (http) => http.json({ status: 'ok' as const }, 200));
   app.openapi(ready, async (http) => {
     const result = await services.readiness();
