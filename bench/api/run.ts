@@ -58,26 +58,35 @@ async function load(
   const latencies: number[] = [];
   let errors = 0;
   let next = 0;
-  const instance = autocannon({
-    url: base,
-    connections,
-    duration: durationSeconds,
-    headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
-    requests: [
-      {
-        method: options.method,
-        setupRequest: (request) => {
-          const path = options.paths[next++ % options.paths.length] ?? '/';
-          return { ...request, path, ...(options.body ? { body: options.body } : {}) };
-        },
-      },
-    ],
+  let finish: (result: autocannon.Result) => void = () => {};
+  let fail: (error: Error) => void = () => {};
+  const done = new Promise<autocannon.Result>((resolve, reject) => {
+    finish = resolve;
+    fail = reject;
   });
+  const instance = autocannon(
+    {
+      url: base,
+      connections,
+      duration: durationSeconds,
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+      requests: [
+        {
+          method: options.method,
+          setupRequest: (request) => {
+            const path = options.paths[next++ % options.paths.length] ?? '/';
+            return { ...request, path, ...(options.body ? { body: options.body } : {}) };
+          },
+        },
+      ],
+    },
+    (error, result) => (error ? fail(error) : finish(result)),
+  );
   instance.on('response', (_client, statusCode, _bytes, responseTime) => {
     if (statusCode !== options.expect) errors++;
     latencies.push(responseTime);
   });
-  const result = await instance;
+  const result = await done;
   latencies.sort((a, b) => a - b);
   return {
     title,

@@ -1,0 +1,46 @@
+import { Command } from 'commander';
+import type { CliContext } from './cli-context.js';
+import { registerAgentCommand } from './commands/agent.js';
+import { registerChatCommand } from './commands/chat.js';
+import { registerKeysCommand } from './commands/keys.js';
+import { registerMigrateCommand } from './commands/migrate.js';
+import { registerRunCommand } from './commands/run.js';
+import { registerServeCommand } from './commands/serve.js';
+import { registerWorkerCommand } from './commands/worker.js';
+import { colonyVersion } from './version.js';
+
+/** The `colony` command tree. Errors propagate to the caller (`exitOverride`), which maps them. */
+export function createProgram(cli: CliContext): Command {
+  const program = new Command('colony')
+    .description('Colony: a self-hostable platform for teams of LLM agents')
+    .version(colonyVersion(), '-V', 'print the version')
+    .option('--json', 'machine-readable JSON output')
+    .option('--url <url>', 'server URL (COLONY_URL; default http://<host>:<port> from the config)')
+    .option('--key <key>', 'API key (COLONY_API_KEY; default the admin key in <data dir>/admin-key)')
+    .option(
+      '--config <file>',
+      'config file (COLONY_CONFIG; default colony.config.json|yaml in the working dir)',
+    )
+    .option('--data-dir <dir>', 'data directory (COLONY_DATA_DIR, default ./.colony)')
+    .option('--database-url <url>', 'postgres://… or a SQLite file (COLONY_DATABASE_URL)')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (text) => cli.io.stdout.write(text),
+      writeErr: (text) => cli.io.stderr.write(text),
+    })
+    .exitOverride();
+  registerServeCommand(program, cli);
+  registerWorkerCommand(program, cli);
+  registerMigrateCommand(program, cli);
+  registerKeysCommand(program, cli);
+  registerAgentCommand(program, cli);
+  registerChatCommand(program, cli);
+  registerRunCommand(program, cli);
+  for (const command of program.commands) applyToTree(command);
+  return program;
+}
+
+function applyToTree(command: Command): void {
+  command.exitOverride().showHelpAfterError('(run with --help for usage)');
+  for (const child of command.commands) applyToTree(child);
+}

@@ -1,0 +1,252 @@
+import { ColonyError } from '../errors/index.js';
+import { ColonyApiError, errorFromResponse, unreachable } from './api-error.js';
+import { followEvents } from './follow-events.js';
+import type { SseMessage } from './sse-reader.js';
+import type {
+  Agent,
+  AgentPage,
+  ApiKey,
+  ApprovalInput,
+  Chat,
+  ChatPage,
+  CreateAgentInput,
+  CreatedKey,
+  MessagePage,
+  Page,
+  PostedMessage,
+  Run,
+  RunStreamEvent,
+  RunWithSteps,
+  StreamOptions,
+  UpdateAgentInput,
+} from './types.js';
+
+export interface ColonyClientOptions {
+  /** Where Colony listens, e.g. `http://127.0.0.1:7700`. */
+  baseUrl: string;
+  /** An API key, sent as `Authorization: Bearer <key>`. */
+  apiKey?: string | undefined;
+  /** A fetch implementation (defaults to the global one). */
+  fetch?: typeof fetch;
+}
+
+interface RequestOptions {
+  body?: unknown;
+  query?: Record<string, string | number | undefined>;
+  accept?: string;
+  headers?: Record<string, string>;
+  signal?: AbortSignal | undefined;
+}
+
+/** The typed client of Colony's HTTP API. Every failure is thrown as a `ColonyApiError`. */
+export interface ColonyClient {
+  readonly baseUrl: string;
+  agents: {
+    create(input: CreateAgentInput): Promise<Agent>;
+    list(page?: Page): Promise<AgentPage>;
+    /** By id or name; the current version unless `version` is given. */
+    get(idOrName: string, options?: { version?: number | undefined }): Promise<Agent>;
+    /** Creates a new version. */
+    update(idOrName: string, input: UpdateAgentInput): Promise<Agent>;
+    delete(idOrName: string): Promise<void>;
+  };
+  chats: {
+    create(input: { agent: string; title?: string; userIds?: string[] }): Promise<Chat>;
+    list(page?: Page): Promise<ChatPage>;
+    get(id: string): Promise<Chat>;
+  };
+  messages: {
+    /** Posts a message; the run is queued (202). */
+    post(chatId: string, content: string, options?: { signal?: AbortSignal }): Promise<PostedMessage>;
+    /** Posts a message and streams its run's events until the run ends, reconnecting when needed. */
+    stream(chatId: string, content: string, options?: StreamOptions): AsyncGenerator<RunStreamEvent>;
+    list(chatId: string, options?: { cursor?: number; limit?: number }): Promise<MessagePage>;
+  };
+  runs: {
+    get(id: string): Promise<RunWithSteps>;
+    /** The run's events from the start (or after `lastEventId`) until it ends, reconnecting when needed. */
+    events(id: string, options?: StreamOptions): AsyncGenerator<RunStreamEvent>;
+    decide(runId: string, input: ApprovalInput): Promise<Run>;
+    approve(runId: string, toolCallId: string, reason?: string): Promise<Run>;
+    reject(runId: string, toolCallId: string, reason?: string): Promise<Run>;
+    cancel(id: string): Promise<Run>;
+  };
+  keys: {
+    create(input: { name: string; role?: ApiKey['role'] }): Promise<CreatedKey>;
+    list(): Promise<{ keys: ApiKey[] }>;
+    revoke(idOrPrefix: string): Promise<ApiKey>;
+  };
+  /** `GET /healthz`; throws `unavailable` when the server cannot be reached. */
+  health(): Promise<unknown>;
+}
+
+const runEndEvents = new Set(['run-succeeded', 'run-failed', 'run-canceled']);
+
+function isRunEnd(message: SseMessage): boolean {
+  return runEndEvents.has(message.event);
+}
+
+function toRunEvent(message: SseMessage): RunStreamEvent {
+  let data: unknown;
+  try {
+    data = JSON.parse(message.data);
+  } catch {
+    throw new ColonyApiError(
+      0,
+      'internal',
+      `the server sent an event that is not JSON: ${message.data.slice(0, 100)}`,
+    );
+  }
+  return { id: message.id, event: message.event, data: data as RunStreamEvent['data'] };
+}
+
+const segment = (value: string) => encodeURIComponent(value);
+
+/**
+ * Creates a client for Colony's HTTP API.
+ *
+ * @example
+ * const colony = createColonyClient({ baseUrl: 'http://127.0.0.1:7700', apiKey: process.env.COLONY_API_KEY });
+ * await colony.agents.create({ name: 'helper', tools: ['get_time'] });
+ * const chat = await colony.chats.create({ agent: 'helper' });
+ * for await (const event of colony.messages.stream(chat.id, 'what time is it?')) {
+ *   if (event.event === 'run-text-delta') process.stdout.write(String(event.data.payload.delta));
+ * }
+ */
+export function createColonyClient(options: ColonyClientOptions): ColonyClient {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const fetchImplementation = options.fetch ?? globalThis.fetch;
+
+  async function send(method: string, path: string, request: RequestOptions = {}): Promise<Response> {
+    const url = new URL(baseUrl + path);
+    for (const [name, value] of Object.entries(request.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(name, String(value));
+    }
+    const headers: Record<string, string> = {
+      accept: request.accept ?? 'application/json',
+      ...request.headers,
+    };
+    if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
+    if (request.body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetchImplementation(url, {
+        method,
+        headers,
+        ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
+        ...(request.signal ? { signal: request.signal } : {}),
+      });
+    } catch (thrown) {
+      if (request.signal?.aborted) throw thrown;
+      throw unreachable(baseUrl, thrown);
+    }
+    if (!response.ok) throw await errorFromResponse(response);
+    return response;
+  }
+
+  async function json<T>(method: string, path: string, request?: RequestOptions): Promise<T> {
+    const response = await send(method, path, request);
+    if (response.status === 204) return undefined as T;
+    return (await response.json()) as T;
+  }
+
+  async function* runEvents(
+    open: (lastEventId: string | null, attempt: number, runId: string | null) => Promise<Response>,
+    streamOptions: StreamOptions,
+    knownRunId: string | null,
+  ): AsyncGenerator<RunStreamEvent> {
+    let runId = knownRunId;
+    const messages = followEvents({
+      open: (lastEventId, attempt) => open(lastEventId ?? streamOptions.lastEventId ?? null, attempt, runId),
+      isEnd: isRunEnd,
+      signal: streamOptions.signal,
+      ...(streamOptions.retries !== undefined ? { retries: streamOptions.retries } : {}),
+      ...(streamOptions.retryDelayMs !== undefined ? { delayMs: streamOptions.retryDelayMs } : {}),
+    });
+    for await (const message of messages) {
+      const event = toRunEvent(message);
+      runId ??= event.data.runId;
+      yield event;
+    }
+  }
+
+  function openRunEvents(runId: string, lastEventId: string | null, signal: AbortSignal | undefined) {
+    return send('GET', `/v1/runs/${segment(runId)}/events`, {
+      accept: 'text/event-stream',
+      headers: lastEventId ? { 'last-event-id': lastEventId } : {},
+      signal,
+    });
+  }
+
+  const decide = (runId: string, input: ApprovalInput) =>
+    json<Run>('POST', `/v1/runs/${segment(runId)}/approvals`, { body: input });
+
+  return {
+    baseUrl,
+    agents: {
+      create: (input) => json('POST', '/v1/agents', { body: input }),
+      list: (page = {}) => json('GET', '/v1/agents', { query: { ...page } }),
+      get: (idOrName, getOptions = {}) =>
+        json('GET', `/v1/agents/${segment(idOrName)}`, { query: { version: getOptions.version } }),
+      update: (idOrName, input) => json('PATCH', `/v1/agents/${segment(idOrName)}`, { body: input }),
+      delete: async (idOrName) => {
+        await send('DELETE', `/v1/agents/${segment(idOrName)}`);
+      },
+    },
+    chats: {
+      create: (input) => json('POST', '/v1/chats', { body: input }),
+      list: (page = {}) => json('GET', '/v1/chats', { query: { ...page } }),
+      get: (id) => json('GET', `/v1/chats/${segment(id)}`),
+    },
+    messages: {
+      post: (chatId, content, postOptions = {}) =>
+        json('POST', `/v1/chats/${segment(chatId)}/messages`, {
+          body: { content },
+          signal: postOptions.signal,
+        }),
+      stream: (chatId, content, streamOptions = {}) =>
+        runEvents(
+          (lastEventId, attempt, runId) => {
+            if (attempt === 0) {
+              return send('POST', `/v1/chats/${segment(chatId)}/messages`, {
+                body: { content },
+                accept: 'text/event-stream',
+                signal: streamOptions.signal,
+              });
+            }
+            if (runId === null) {
+              // Without a run id the stream cannot be resumed; the message may or may not be posted.
+              throw new ColonyError(
+                'unavailable',
+                'the message stream broke before the run started; check the chat',
+              );
+            }
+            return openRunEvents(runId, lastEventId, streamOptions.signal);
+          },
+          streamOptions,
+          null,
+        ),
+      list: (chatId, page = {}) =>
+        json('GET', `/v1/chats/${segment(chatId)}/messages`, {
+          query: { cursor: page.cursor, limit: page.limit },
+        }),
+    },
+    runs: {
+      get: (id) => json('GET', `/v1/runs/${segment(id)}`),
+      events: (id, streamOptions = {}) =>
+        runEvents((lastEventId) => openRunEvents(id, lastEventId, streamOptions.signal), streamOptions, id),
+      decide,
+      approve: (runId, toolCallId, reason) =>
+        decide(runId, { toolCallId, decision: 'approve', ...(reason ? { reason } : {}) }),
+      reject: (runId, toolCallId, reason) =>
+        decide(runId, { toolCallId, decision: 'reject', ...(reason ? { reason } : {}) }),
+      cancel: (id) => json('POST', `/v1/runs/${segment(id)}/cancel`),
+    },
+    keys: {
+      create: (input) => json('POST', '/v1/keys', { body: input }),
+      list: () => json('GET', '/v1/keys'),
+      revoke: (idOrPrefix) => json('DELETE', `/v1/keys/${segment(idOrPrefix)}`),
+    },
+    health: () => json('GET', '/healthz'),
+  };
+}

@@ -1,0 +1,27 @@
+export { ColonyApiError, errorFromResponse } from './api-error.js';
+export { type ColonyClient, type ColonyClientOptions, createColonyClient } from './colony-client.js';
+export { type FollowOptions, followEvents, type ReconnectOptions } from './follow-events.js';
+export { readSse, type SseMessage } from './sse-reader.js';
+export type {
+  Agent,
+  AgentPage,
+  ApiKey,
+  ApprovalInput,
+  Chat,
+  ChatPage,
+  CreateAgentInput,
+  CreatedKey,
+  LiveEvent,
+  Message,
+  MessagePage,
+  Page,
+  PostedMessage,
+  Run,
+  RunRef,
+  RunStep,
+  RunStreamEvent,
+  RunWithSteps,
+  StoredEvent,
+  StreamOptions,
+  UpdateAgentInput,
+} from './types.js';

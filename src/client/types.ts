@@ -1,0 +1,81 @@
+import type { Agent, CreateAgentInput, UpdateAgentInput } from '../agents/index.js';
+import type { Chat, Message } from '../chats/index.js';
+import type { LiveEvent, StoredEvent } from '../events/index.js';
+import type { ApiKey } from '../identity/index.js';
+import type { ApprovalInput, Run, RunStep } from '../runtime/index.js';
+
+export type {
+  Agent,
+  ApiKey,
+  ApprovalInput,
+  Chat,
+  CreateAgentInput,
+  LiveEvent,
+  Message,
+  Run,
+  RunStep,
+  StoredEvent,
+  UpdateAgentInput,
+};
+
+export interface Page {
+  limit?: number;
+  cursor?: string;
+}
+
+export interface AgentPage {
+  agents: Agent[];
+  nextCursor: string | null;
+}
+
+export interface ChatPage {
+  chats: Chat[];
+  nextCursor: string | null;
+}
+
+export interface MessagePage {
+  messages: Message[];
+  nextCursor: number | null;
+}
+
+/** The run a posted message started, as returned with the 202. */
+export interface RunRef {
+  id: string;
+  status: string;
+  model: string;
+  /** True when the built-in offline model answers (deterministic, not AI). */
+  offline: boolean;
+}
+
+export interface PostedMessage {
+  message: Message;
+  run: RunRef;
+}
+
+export type RunWithSteps = Run & { steps: RunStep[] };
+
+export interface CreatedKey {
+  apiKey: ApiKey;
+  /** The plaintext key: shown only in this response. */
+  key: string;
+}
+
+/**
+ * One event of a run's stream: stored events carry their sequence as `id`; live text deltas
+ * (`run-text-delta`, `data.payload.delta`) have `id: null`.
+ */
+export interface RunStreamEvent {
+  id: string | null;
+  event: string;
+  data: StoredEvent | LiveEvent;
+}
+
+export interface StreamOptions {
+  signal?: AbortSignal;
+  /** Resume after this event id (`Last-Event-ID`). */
+  lastEventId?: string;
+  /** Consecutive reconnect attempts before giving up (default 10); 0 disables reconnecting. */
+  retries?: number;
+  /** First delay between reconnect attempts in ms, doubling up to 5 s (default 200). */
+  retryDelayMs?: number;
+}
