@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import { loadAgent } from '../agents/index.js';
 import { type Context, requireRole } from '../context/index.js';
-import { fromZodError } from '../errors/index.js';
+import { ColonyError, fromZodError, notFound } from '../errors/index.js';
 import { transact } from '../events/index.js';
 import { recordAudit } from '../identity/index.js';
 import type { Schema } from '../storage/index.js';
@@ -138,8 +138,22 @@ export async function postMessage(
   if (!parsed.success) throw fromZodError(parsed.error);
   const { services, actor } = context;
   const result = await transact(services, async (transaction, outbox) => {
-    const chat = await loadChat(transaction, actor.orgId, chatId);
-    const agent = await loadAgent(transaction, actor.orgId, chat.agentId);
+    const chat = await transaction
+      .selectFrom('conversation')
+      .innerJoin('agent', 'agent.id', 'conversation.agent_id')
+      .select(['conversation.id', 'agent.id as agentId', 'agent.current_version', 'agent.deleted_at'])
+      .where('conversation.id', '=', chatId)
+      .where('conversation.org_id', '=', actor.orgId)
+      .executeTakeFirst();
+    if (!chat) throw notFound('chat', chatId);
+    if (chat.deleted_at !== null)
+      throw new ColonyError('conflict', `the agent of chat ${chatId} was deleted`);
+    const agentModel = await transaction
+      .selectFrom('agent_version')
+      .select('model')
+      .where('agent_id', '=', chat.agentId)
+      .where('version', '=', chat.current_version)
+      .executeTakeFirstOrThrow();
     const now = services.clock.now();
     const counter = await transaction
       .updateTable('conversation')
@@ -164,9 +178,9 @@ export async function postMessage(
     const run = await services.runs.createRun(transaction, {
       orgId: actor.orgId,
       chatId: chat.id,
-      agentId: agent.id,
-      agentVersion: agent.version,
-      agentModel: agent.model,
+      agentId: chat.agentId,
+      agentVersion: Number(chat.current_version),
+      agentModel: agentModel.model,
       triggerMessageId: row.id,
       createdBy: actor.id,
     });

@@ -12,6 +12,28 @@ export interface SqliteConnection {
   raw: BetterSqlite3.Database;
 }
 
+const statementCacheSize = 1000;
+
+/**
+ * Kysely prepares every query it runs; preparing is a measurable share of a short query's cost.
+ * This keeps prepared statements by SQL text (queries are parameterized, so the set is small).
+ */
+function withStatementCache(raw: BetterSqlite3.Database) {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => raw.close(),
+    prepare(text: string) {
+      let statement = statements.get(text);
+      if (!statement) {
+        if (statements.size >= statementCacheSize) statements.clear();
+        statement = raw.prepare(text);
+        statements.set(text, statement);
+      }
+      return statement;
+    },
+  };
+}
+
 /** Opens a SQLite database (a file, or `:memory:`) in WAL mode with foreign keys on. */
 export function openSqlite(filename: string): SqliteConnection {
   if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
@@ -22,7 +44,19 @@ export function openSqlite(filename: string): SqliteConnection {
   raw.pragma('busy_timeout = 5000');
   raw.pragma('cache_size = -32000');
   raw.pragma('temp_store = MEMORY');
-  const kysely = new Kysely<Schema>({ dialect: new SqliteDialect({ database: raw }) });
+  const slowQueryMs = Number(process.env.COLONY_TRACE_SQL_MS ?? Number.NaN);
+  const kysely = new Kysely<Schema>({
+    dialect: new SqliteDialect({ database: withStatementCache(raw) }),
+    ...(Number.isFinite(slowQueryMs)
+      ? {
+          log(event) {
+            if (event.queryDurationMillis >= slowQueryMs) {
+              process.stderr.write(`[sql ${event.queryDurationMillis.toFixed(2)} ms] ${event.query.sql}\n`);
+            }
+          },
+        }
+      : {}),
+  });
   const dialect: Dialect = {
     name: 'sqlite',
     bigint: 'integer',
