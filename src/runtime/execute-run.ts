@@ -1,4 +1,4 @@
-import { loadAgent } from '../agents/index.js';
+import { type Agent, loadAgent } from '../agents/index.js';
 import { ColonyError, coerceError } from '../errors/index.js';
 import { transact } from '../events/index.js';
 import { toJson } from '../storage/index.js';
@@ -34,7 +34,7 @@ export async function executeRun(
     const modelSteps = steps.filter(isModelStep);
     const last = modelSteps.at(-1);
     if (last && last.payload.toolCalls.length === 0) {
-      return finishRun(services, run, 'succeeded', { text: last.payload.text });
+      return finishRun(services, run, 'succeeded', { text: last.payload.text }, agent);
     }
     if (last) {
       const byCall = new Map(steps.filter(isToolStep).map((step) => [step.toolCallId, step]));
@@ -104,6 +104,7 @@ export async function finishRun(
   run: Run,
   status: 'succeeded' | 'failed' | 'canceled',
   outcome: { text?: string; error?: string },
+  agent?: Agent,
 ): Promise<RunOutcome> {
   const now = services.clock.now();
   await transact(services, async (transaction, outbox) => {
@@ -145,6 +146,8 @@ export async function finishRun(
       );
     }
     await outbox.emit(runEvent(run, `run-${status}`, outcome.error ? { error: outcome.error } : {}));
+    if (agent && services.runHooks.afterFinish)
+      await services.runHooks.afterFinish(transaction, run, agent, status);
   });
   return { kind: 'finished', status };
 }

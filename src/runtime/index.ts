@@ -6,6 +6,7 @@ export {
   type RunResumer,
 } from './approvals.js';
 export { executeRun, failRun, finishRun, type RunOutcome } from './execute-run.js';
+export { estimateTokens, recentWindow, stepsToMessages } from './prompt.js';
 export { getRun } from './queries.js';
 export {
   agentRunKind,
@@ -16,7 +17,9 @@ export {
 } from './run-engine.js';
 export { loadRun, loadSteps } from './run-store.js';
 export type {
+  AssembledContext,
   Run,
+  RunHooks,
   RunStatus,
   RunStep,
   RuntimeContext,

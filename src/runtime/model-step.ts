@@ -7,7 +7,7 @@ import { toJson } from '../storage/index.js';
 import { toAiSdkTools } from '../tools/index.js';
 import { recentWindow, stepsToMessages } from './prompt.js';
 import { runEvent } from './run-events.js';
-import type { ModelStepPayload, Run, RunStep, RuntimeServices } from './run-types.js';
+import type { AssembledContext, ModelStepPayload, Run, RunStep, RuntimeServices } from './run-types.js';
 
 /**
  * One model call: assemble the prompt (instructions + recent window + this run's steps), stream
@@ -22,14 +22,19 @@ export async function runModelStep(
   steps: readonly RunStep[],
   signal: AbortSignal,
 ): Promise<ModelStepPayload> {
-  const window = await recentWindow(services.database.db, run, services.runtime.recentWindowTokens);
-  const messages = [...window, ...stepsToMessages(steps)];
+  const assembled: AssembledContext = services.runHooks.assembleContext
+    ? await services.runHooks.assembleContext(run, agent)
+    : {
+        system: agent.instructions,
+        messages: await recentWindow(services.database.db, run, services.runtime.recentWindowTokens),
+      };
+  const messages = [...assembled.messages, ...stepsToMessages(steps)];
   const index = steps.length;
   const tools = agent.tools.length > 0 ? toAiSdkTools(services.tools, agent.tools) : undefined;
   let failure: unknown;
   const result = streamText({
     model: resolved.model,
-    system: agent.instructions,
+    system: assembled.system,
     messages,
     ...(tools ? { tools } : {}),
     abortSignal: signal,

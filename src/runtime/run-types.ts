@@ -1,5 +1,9 @@
+import type { ModelMessage } from 'ai';
+import type { Transaction } from 'kysely';
+import type { Agent } from '../agents/index.js';
 import type { Context, Services } from '../context/index.js';
 import type { ModelRegistry } from '../models/index.js';
+import type { Schema } from '../storage/index.js';
 import type { ToolRegistry } from '../tools/index.js';
 
 export const runStatuses = ['queued', 'running', 'waiting', 'succeeded', 'failed', 'canceled'] as const;
@@ -75,11 +79,28 @@ export interface RuntimeSettings {
   recentWindowTokens: number;
 }
 
+/** The prompt of a model step before this run's own steps are appended. */
+export interface AssembledContext {
+  system: string;
+  messages: ModelMessage[];
+}
+
+/**
+ * Extension points of the run loop. The memory engine plugs in here: it assembles the context
+ * (pinned and retrieved memories, the chat summary, the recent window) and, in the transaction
+ * that finishes a run, enqueues the durable extraction of the new turns.
+ */
+export interface RunHooks {
+  assembleContext?(run: Run, agent: Agent): Promise<AssembledContext>;
+  afterFinish?(transaction: Transaction<Schema>, run: Run, agent: Agent, status: RunStatus): Promise<void>;
+}
+
 /** What the runtime needs beyond the common services. */
 export interface RuntimeServices extends Services {
   models: ModelRegistry;
   tools: ToolRegistry;
   runtime: RuntimeSettings;
+  runHooks: RunHooks;
 }
 
 export type RuntimeContext = Context<RuntimeServices>;

@@ -54,6 +54,7 @@ export async function createColony(options: CreateColonyOptions): Promise<Colony
     models: createModelRegistry(modelsConfigFromEnv(env)),
     tools: createToolRegistry(toolsConfigFromEnv(env)),
     runtime: { maxRunSteps: config.maxRunSteps, recentWindowTokens: config.recentWindowTokens },
+    runHooks: {},
   };
   let workers: WorkerPool | null = null;
   const wake = () => workers?.wake();

@@ -1,5 +1,13 @@
 export { type Database, type Executor, type OpenDatabaseOptions, openDatabase } from './database.js';
 export type { Dialect, DialectName } from './dialects/dialect.js';
+export {
+  type ClaimRequest,
+  type SucceededTask,
+  type TaskCycleResult,
+  type TaskLease,
+  type TaskStore,
+  taskStore,
+} from './dialects/dialect-tasks.js';
 export { parseJson, toJson } from './json.js';
 export { type Migration, type MigrationStatus, migrate, migrationStatus } from './migrator.js';
 export type { NewRow, Row, Schema } from './schema.js';

@@ -1,5 +1,7 @@
 import type { Migration } from '../migrator.js';
 import { foundation } from './0001-foundation.js';
+import { tasks } from './0002-tasks.js';
+import { memory } from './0003-memory.js';
 
 /** Every migration, in order. Append new files; never edit or reorder shipped ones. */
-export const migrations: readonly Migration[] = [foundation];
+export const migrations: readonly Migration[] = [foundation, tasks, memory];

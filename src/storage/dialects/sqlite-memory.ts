@@ -1,0 +1,115 @@
+import { type Kysely, sql } from 'kysely';
+import type { Schema } from '../schema.js';
+import { memoryFilterSql } from './filter-memory.js';
+import type { MemoryLexicalIndex } from './lexical-memory.js';
+
+function quoteTerm(term: string): string {
+  return `"${term.replaceAll('"', '""')}"`;
+}
+
+const postingsBudget = 5_000;
+const frequencyCap = 20_000;
+const frequencyTtlMs = 60_000;
+const frequencies = new WeakMap<object, Map<string, { count: number; at: number }>>();
+
+/** Documents matching `expression` (capped at 20,000); counts ≥ 1,000 are cached for a minute. */
+async function documentFrequency(database: Kysely<Schema>, expression: string): Promise<number> {
+  let cache = frequencies.get(database);
+  if (!cache) {
+    cache = new Map();
+    frequencies.set(database, cache);
+  }
+  const now = Date.now();
+  const cached = cache.get(expression);
+  if (cached && now - cached.at < frequencyTtlMs) return cached.count;
+  const result = await sql<{ count: number }>`
+    select count(*) as count from (select rowid from memory_fts where memory_fts match ${expression} limit ${frequencyCap})`.execute(
+    database,
+  );
+  const count = Number(result.rows[0]?.count ?? 0);
+  // Small counts are cheap to recount and must not go stale (a new memory's rare term).
+  if (count >= 1000) {
+    if (cache.size > 10_000) cache.clear();
+    cache.set(expression, { count, at: now });
+  }
+  return count;
+}
+
+/**
+ * SQLite: a contentless FTS5 table (`content=''`, `contentless_delete=1`, porter stemming) whose
+ * rowid is `memory.doc_id`. The `scope` column holds one opaque token per row so a MATCH is
+ * restricted to the caller's scopes inside the index instead of after it.
+ */
+export const sqliteMemoryIndex: MemoryLexicalIndex = {
+  embeddingColumnType: 'blob',
+  async migrate(database) {
+    await sql`create virtual table memory_fts using fts5(content, scope, tokenize = 'porter unicode61', content = '', contentless_delete = 1)`.execute(
+      database,
+    );
+  },
+  async allocateDocIds(transaction, count) {
+    const row = await sql<{ top: number | null }>`select max(doc_id) as top from memory`.execute(transaction);
+    const start = Number(row.rows[0]?.top ?? 0) + 1;
+    return Array.from({ length: count }, (_, index) => start + index);
+  },
+  async add(transaction, documents) {
+    for (let offset = 0; offset < documents.length; offset += 300) {
+      const chunk = documents.slice(offset, offset + 300);
+      const values = chunk.map(
+        (document) => sql`(${document.docId}, ${document.content}, ${document.scopeKey})`,
+      );
+      await sql`insert into memory_fts (rowid, content, scope) values ${sql.join(values)}`.execute(
+        transaction,
+      );
+    }
+  },
+  async remove(transaction, docIds) {
+    const ids = docIds.filter((id): id is number => id !== null);
+    if (ids.length === 0) return;
+    await sql`delete from memory_fts where rowid in (${sql.join(ids)})`.execute(transaction);
+  },
+  async search(database: Kysely<Schema>, search) {
+    if (search.terms.length === 0 || search.scopes.length === 0) return [];
+    // Query planning from cached document frequencies: BM25 must score every match, so the
+    // rarest terms are kept until their postings exceed the budget (frequent terms add little
+    // BM25 and are still counted by the caller's coverage signal), and the scope restriction is
+    // done in the index only when the scopes are a small part of it (otherwise the join filters).
+    const terms = [];
+    const frequencies = await Promise.all(
+      search.terms.map((term) => documentFrequency(database, `content:${quoteTerm(term)}`)),
+    );
+    const ordered = search.terms
+      .map((term, index) => ({ term, frequency: frequencies[index] ?? 0 }))
+      .sort((a, b) => a.frequency - b.frequency);
+    let postings = 0;
+    for (const entry of ordered) {
+      if (entry.frequency === 0) continue;
+      if (terms.length > 0 && postings + entry.frequency > postingsBudget) break;
+      terms.push(entry.term);
+      postings += entry.frequency;
+    }
+    if (terms.length === 0) return [];
+    const scopeDocuments = (
+      await Promise.all(search.scopes.map((scope) => documentFrequency(database, `scope:${scope.key}`)))
+    ).reduce((sum, count) => sum + count, 0);
+    const restrictScope = scopeDocuments < frequencyCap / 2 || scopeDocuments < postings * 4;
+    const match = `content:(${terms.map(quoteTerm).join(' OR ')})${
+      restrictScope ? ` AND scope:(${search.scopes.map((scope) => scope.key).join(' OR ')})` : ''
+    }`;
+    // Rank inside FTS5 first (scope-restricted by the MATCH), then join the few best rows and filter;
+    // over-fetching 4× leaves room for rows the filters drop. CROSS JOIN pins the join order so
+    // SQLite probes memory by doc_id instead of scanning the scope index.
+    const result = await sql<{ id: string; rank: number }>`
+      with hits as (
+        select rowid as doc_id, bm25(memory_fts, 1.0, 0.0) as score
+        from memory_fts where memory_fts match ${match}
+        order by score limit ${search.limit * 4}
+      )
+      select m.id as id, -hits.score as rank
+      from hits cross join memory m
+      where m.doc_id = hits.doc_id and ${memoryFilterSql(search)}
+      order by hits.score
+      limit ${search.limit}`.execute(database);
+    return result.rows.map((row) => ({ id: row.id, rank: Number(row.rank) }));
+  },
+};
