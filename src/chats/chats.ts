@@ -31,6 +31,8 @@ export interface RunScheduler {
       agentModel: string | null;
       triggerMessageId: string;
       createdBy: string;
+      /** The task that waits for this run (delegation, missions): resumed when the run ends. */
+      parentTaskId?: string | null;
     },
   ): Promise<{ runId: string; status: string; model: string; offline: boolean }>;
   afterCommit(): void;

@@ -4,6 +4,7 @@ import { ColonyError, fromZodError, notFound } from '../errors/index.js';
 import { transact } from '../events/index.js';
 import { recordAudit } from '../identity/index.js';
 import { parseJson, toJson } from '../storage/index.js';
+import { resumeParentTask } from './execute-run.js';
 import { runEvent } from './run-events.js';
 import { loadRun } from './run-store.js';
 import type { Run, RuntimeContext, ToolStepPayload } from './run-types.js';
@@ -131,6 +132,7 @@ export async function cancelRun(
       resourceId: run.id,
     });
     await outbox.emit(runEvent(run, 'run-canceled', { reason }));
+    await resumeParentTask(services, transaction, run);
   });
   await services.runResumer.cancel(run, reason);
   return loadRun(services.database.db, run.id);

@@ -1,7 +1,9 @@
+import type { Transaction } from 'kysely';
 import { type Agent, loadAgent } from '../agents/index.js';
 import { ColonyError, coerceError } from '../errors/index.js';
 import { transact } from '../events/index.js';
-import { toJson } from '../storage/index.js';
+import { type Schema, toJson } from '../storage/index.js';
+import { resumeTask } from '../tasks/index.js';
 import { runModelStep } from './model-step.js';
 import { runEvent } from './run-events.js';
 import { isModelStep, isToolStep, loadRun, loadSteps } from './run-store.js';
@@ -148,6 +150,7 @@ export async function finishRun(
     await outbox.emit(runEvent(run, `run-${status}`, outcome.error ? { error: outcome.error } : {}));
     if (agent && services.runHooks.afterFinish)
       await services.runHooks.afterFinish(transaction, run, agent, status);
+    await resumeParentTask(services, transaction, run);
   });
   return { kind: 'finished', status };
 }
@@ -158,4 +161,19 @@ export async function failRun(services: RuntimeServices, runId: string, thrown: 
   const error =
     thrown instanceof ColonyError ? `${thrown.code}: ${thrown.message}` : coerceError(thrown).message;
   await finishRun(services, run, 'failed', { error });
+}
+
+/** A run started by a waiting task (a delegating run, a mission task) wakes that task when it ends. */
+export async function resumeParentTask(
+  services: RuntimeServices,
+  transaction: Transaction<Schema>,
+  run: Run,
+): Promise<void> {
+  if (!run.taskId) return;
+  const task = await transaction
+    .selectFrom('task')
+    .select('parent_id')
+    .where('id', '=', run.taskId)
+    .executeTakeFirst();
+  if (task?.parent_id) await resumeTask(services, task.parent_id, transaction);
 }

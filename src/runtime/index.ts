@@ -1,4 +1,11 @@
 export {
+  type AgentTaskInput,
+  type AgentTaskResult,
+  type AgentTaskRun,
+  agentTaskResult,
+  startAgentTask,
+} from './agent-task.js';
+export {
   type ApprovalInput,
   approvalInput,
   cancelRun,

@@ -59,6 +59,7 @@ export function createRunScheduler(services: RuntimeServices, wake: () => void):
           payload: { runId },
           concurrencyKey: chatConcurrencyKey(input.chatId),
           maxAttempts: runMaxAttempts,
+          parentId: input.parentTaskId ?? null,
         },
         transaction,
       );

@@ -15,7 +15,7 @@ import {
   type RuntimeServices,
 } from '../runtime/index.js';
 import { type Database, migrate, migrationStatus, openDatabase } from '../storage/index.js';
-import { createWorkerPool, type WorkerPool } from '../tasks/index.js';
+import { createWorkerPool, type TaskHandler, type WorkerPool } from '../tasks/index.js';
 import { createToolRegistry, toolsConfigFromEnv } from '../tools/index.js';
 
 export interface Colony {
@@ -32,6 +32,8 @@ export interface CreateColonyOptions {
   env?: NodeJS.ProcessEnv;
   /** Run task workers in this process (serve and worker roles). */
   workers: boolean;
+  /** More task handlers by kind (tests, embedders). */
+  handlers?: Record<string, TaskHandler>;
 }
 
 /**
@@ -83,7 +85,7 @@ export async function createColony(options: CreateColonyOptions): Promise<Colony
   };
   if (options.workers && config.workers > 0) {
     workers = createWorkerPool(runtime, {
-      handlers: { [agentRunKind]: createAgentRunHandler(runtime) },
+      handlers: { [agentRunKind]: createAgentRunHandler(runtime), ...options.handlers },
       concurrency: config.workers,
       leaseMs: config.taskLeaseMs,
     });

@@ -8,6 +8,7 @@ import { createLogger } from '../../observability/index.js';
 import { type Colony, createColony } from '../../server/index.js';
 import type { DialectName } from '../../storage/index.js';
 import { createPostgresDatabase } from '../../storage/test-support/databases.js';
+import type { TaskHandler } from '../../tasks/index.js';
 import { type ColonyApp, createApp } from '../app.js';
 
 export interface HttpHarness {
@@ -27,7 +28,12 @@ export interface HttpHarness {
 /** A full Colony (migrated database, registries, worker pool when `workers`) and its HTTP app. */
 export async function createHttpHarness(
   dialect: DialectName,
-  options: { workers?: boolean; env?: NodeJS.ProcessEnv; config?: Record<string, unknown> } = {},
+  options: {
+    workers?: boolean;
+    env?: NodeJS.ProcessEnv;
+    config?: Record<string, unknown>;
+    handlers?: Record<string, TaskHandler>;
+  } = {},
 ): Promise<HttpHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'colony-http-'));
   const postgres = dialect === 'postgres' ? await createPostgresDatabase() : undefined;
@@ -47,6 +53,7 @@ export async function createHttpHarness(
     logger: createLogger({ level: process.env.COLONY_TEST_LOG ?? 'silent', pretty: false }),
     workers: options.workers ?? false,
     env: { ...options.env },
+    ...(options.handlers ? { handlers: options.handlers } : {}),
   });
   const services = colony.services;
   const org = await createOrg(services, { name: 'main' });
