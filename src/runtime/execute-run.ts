@@ -93,7 +93,9 @@ async function markWaiting(services: RuntimeServices, run: Run): Promise<void> {
       .where('id', '=', run.id)
       .where('status', '=', 'running')
       .execute();
-    await outbox.emit(runEvent(run, 'run-waiting', { reason: 'tool-call-approval' }));
+    await outbox.emit(
+      runEvent(run, 'run-waiting', { reason: 'tool calls are waiting for an approval or a result' }),
+    );
   });
 }
 

@@ -23,6 +23,7 @@ export function toRun(row: Row<'run'>): Run {
     },
     error: row.error,
     taskId: row.task_id,
+    createdBy: row.created_by,
     createdAt: Number(row.created_at),
     startedAt: row.started_at === null ? null : Number(row.started_at),
     finishedAt: row.finished_at === null ? null : Number(row.finished_at),

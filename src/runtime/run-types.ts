@@ -19,6 +19,7 @@ export type ToolStepStatus =
   | 'approved'
   | 'rejected'
   | 'started'
+  | 'waiting-result'
   | 'completed'
   | 'failed';
 
@@ -41,6 +42,8 @@ export interface ToolStepPayload {
   error?: string;
   decision?: { decision: 'approve' | 'reject'; reason: string | null; by: string; at: number };
   attempts?: number;
+  /** What a waiting tool needs to resume (e.g. the delegated run's id). */
+  state?: unknown;
 }
 
 export interface RunStep {
@@ -69,6 +72,7 @@ export interface Run {
   usage: { inputTokens: number; outputTokens: number; costUsd: number };
   error: string | null;
   taskId: string | null;
+  createdBy: string | null;
   createdAt: number;
   startedAt: number | null;
   finishedAt: number | null;

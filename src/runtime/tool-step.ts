@@ -1,7 +1,8 @@
 import type { Agent } from '../agents/index.js';
-import { coerceError } from '../errors/index.js';
+import { ColonyError, coerceError } from '../errors/index.js';
 import { transact } from '../events/index.js';
 import { toJson } from '../storage/index.js';
+import { isToolWait, type ToolContext } from '../tools/index.js';
 import { runEvent } from './run-events.js';
 import type {
   Run,
@@ -133,6 +134,28 @@ export async function advanceToolCall(
     );
     return 'done';
   }
+  const toolContext: ToolContext = {
+    signal,
+    now: () => services.clock.now(),
+    orgId: run.orgId,
+    runId: run.id,
+    toolCallId: call.toolCallId,
+    taskId: run.taskId,
+    agentId: run.agentId,
+    chatId: run.chatId,
+    createdBy: run.createdBy,
+  };
+  if (existing?.status === 'waiting-result') {
+    if (!tool.resume)
+      throw new ColonyError('internal', `${call.toolName} waits for a result but cannot resume`);
+    const resumed = await tool.resume(previous?.state, toolContext);
+    if (!resumed.done) return 'waiting';
+    const payload = { ...previous, input: call.input, output: truncateOutput(resumed.output) };
+    await writeToolStep(services, run, { ...base, status: 'completed', payload }, 'tool-call-end', {
+      output: payload.output,
+    });
+    return 'done';
+  }
   const attempts = (previous?.attempts ?? 0) + 1;
   const started: ToolStepPayload = { ...previous, input: call.input, attempts };
   await writeToolStep(services, run, { ...base, status: 'started', payload: started }, 'tool-call-started', {
@@ -141,13 +164,20 @@ export async function advanceToolCall(
   });
   const withId = existing ? base : { ...base, id: await stepIdAt(services, run.id, base.index) };
   try {
-    const output = await tool.execute(parsed.data, {
-      signal,
-      now: () => services.clock.now(),
-      orgId: run.orgId,
-      runId: run.id,
-      toolCallId: call.toolCallId,
-    });
+    const output = await tool.execute(parsed.data, toolContext);
+    if (isToolWait(output)) {
+      const payload = { ...started, state: output.state };
+      await writeToolStep(
+        services,
+        run,
+        { ...withId, status: 'waiting-result', payload },
+        'tool-call-waiting',
+        {
+          reason: output.reason,
+        },
+      );
+      return 'waiting';
+    }
     const payload = { ...started, output: truncateOutput(output) };
     await writeToolStep(services, run, { ...withId, status: 'completed', payload }, 'tool-call-end', {
       output: payload.output,
@@ -160,7 +190,9 @@ export async function advanceToolCall(
       run,
       { ...withId, status: 'failed', payload: { ...started, error } },
       'tool-call-end',
-      { error },
+      {
+        error,
+      },
     );
   }
   return 'done';

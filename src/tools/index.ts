@@ -9,6 +9,12 @@ export {
   type HttpRequestOutput,
 } from './http/http-request-tool.js';
 export { isPrivateAddress } from './http/private-address.js';
-export type { ToolContext, ToolDefinition } from './tool-definition.js';
+export {
+  isToolWait,
+  type ToolContext,
+  type ToolDefinition,
+  type ToolWait,
+  waitForResult,
+} from './tool-definition.js';
 export { createToolRegistry, type ToolRegistry, type ToolsConfig } from './tool-registry.js';
 export { toolsConfigFromEnv } from './tools-config.js';

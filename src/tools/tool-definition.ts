@@ -9,6 +9,30 @@ export interface ToolContext {
   orgId: string;
   runId: string;
   toolCallId: string;
+  /** The durable task executing the run: the parent of any work the tool starts and waits for. */
+  taskId: string | null;
+  agentId: string;
+  chatId: string;
+  /** Who started the run (an API key or user id). */
+  createdBy: string | null;
+}
+
+/**
+ * Returned by `execute` when the tool started work that takes a while (a delegated run): the run
+ * suspends without holding a worker, and `resume(state)` is asked again each time it wakes.
+ */
+export interface ToolWait {
+  readonly kind: 'tool-wait';
+  readonly reason: string;
+  readonly state: unknown;
+}
+
+export function waitForResult(reason: string, state: unknown): ToolWait {
+  return { kind: 'tool-wait', reason, state };
+}
+
+export function isToolWait(value: unknown): value is ToolWait {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'tool-wait';
 }
 
 /**
@@ -24,5 +48,8 @@ export interface ToolDefinition<Input = unknown, Output = unknown> {
   requiresApproval(input: Input): boolean;
   /** True when re-executing after a crash interrupted the call mid-way is safe. */
   idempotent: boolean;
+  /** May return `waitForResult(…)` (declare `ToolWait` in `Output`) to suspend the run. */
   execute(input: Input, context: ToolContext): Promise<Output>;
+  /** For tools that return `waitForResult`: the output once ready, or `done: false` to keep waiting. */
+  resume?(state: unknown, context: ToolContext): Promise<{ done: true; output: unknown } | { done: false }>;
 }

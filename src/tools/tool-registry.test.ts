@@ -17,6 +17,10 @@ const context: ToolContext = {
   orgId: 'org_1',
   runId: 'run_1',
   toolCallId: 'call_1',
+  taskId: null,
+  agentId: 'agt_1',
+  chatId: 'chat_1',
+  createdBy: null,
 };
 
 function registry() {

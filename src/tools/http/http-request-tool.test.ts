@@ -53,7 +53,17 @@ afterAll(async () => {
 });
 
 function context(signal = new AbortController().signal): ToolContext {
-  return { signal, now: () => 0, orgId: 'org_1', runId: 'run_1', toolCallId: 'call_1' };
+  return {
+    signal,
+    now: () => 0,
+    orgId: 'org_1',
+    runId: 'run_1',
+    toolCallId: 'call_1',
+    taskId: null,
+    agentId: 'agt_1',
+    chatId: 'chat_1',
+    createdBy: null,
+  };
 }
 
 /** Treats the loopback test server as if it were a public host, and resolves `other.test` to it. */

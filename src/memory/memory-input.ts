@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { fromZodError } from '../errors/index.js';
+import { memoryTypes, scopeKinds } from './types.js';
+
+export const maxContentLength = 8000;
+export const maxTags = 20;
+export const maxTagLength = 64;
+
+export const scopeSchema = z.object({
+  kind: z.enum(scopeKinds),
+  id: z.string().min(1).max(200),
+});
+
+export const tagsSchema = z.array(z.string().trim().min(1).max(maxTagLength)).max(maxTags);
+
+/** Input of `addMemory` (and each item of `importMemories`). */
+export const memoryInputSchema = z.object({
+  scope: scopeSchema,
+  type: z.enum(memoryTypes),
+  content: z.string().trim().min(1).max(maxContentLength),
+  importance: z.number().min(0).max(1).default(0.5),
+  confidence: z.number().min(0).max(1).default(1),
+  tags: tagsSchema.default([]),
+  pinned: z.boolean().default(false),
+  /** What the memory is about, for contradiction detection; derived from the content when absent. */
+  subject: z.string().trim().min(1).max(200).nullable().optional(),
+  sourceMessageIds: z.array(z.string().min(1).max(200)).max(100).default([]),
+  runId: z.string().min(1).max(200).nullable().default(null),
+  validFrom: z.number().int().nonnegative().optional(),
+  validTo: z.number().int().nonnegative().nullable().default(null),
+});
+
+export type MemoryInput = z.input<typeof memoryInputSchema>;
+export type ParsedMemoryInput = z.output<typeof memoryInputSchema>;
+
+/** Parses with zod; a failure becomes `invalid_input` naming each offending field. */
+export function parseInput<Schema extends z.ZodType>(
+  schema: Schema,
+  input: unknown,
+  prefix = '',
+): z.output<Schema> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw fromZodError(result.error, prefix);
+  return result.data;
+}

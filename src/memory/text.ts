@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+
+const stopWords = new Set(
+  (
+    'a an and are as at be been but by can could did do does for from had has have he her hers him his how i if in ' +
+    'into is it its just me my mine no not of on or our ours she so than that the their them then there these they ' +
+    'this those to too us was we were what when where which who whom why will with would you your yours yes ok okay ' +
+    'am about again all also any because before being both each few more most much other over own same should some ' +
+    'such only very s t don now up down out off once here tell know remember recall say said'
+  ).split(' '),
+);
+
+/** Lower-cased, whitespace-collapsed text: the form that is hashed for exact-duplicate detection. */
+export function normalizeText(text: string): string {
+  return text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+export function contentHash(text: string): string {
+  return createHash('sha256').update(normalizeText(text)).digest('hex');
+}
+
+/** Lower-case alphanumeric words (Unicode letters and digits), apostrophes dropped. */
+export function words(text: string): string[] {
+  return (
+    text
+      .toLowerCase()
+      .replace(/['’]/g, '')
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  );
+}
+
+export function isStopWord(word: string): boolean {
+  return stopWords.has(word);
+}
+
+/** The terms a lexical query ORs together: distinct content words, at most 16. */
+export function lexicalTerms(query: string): string[] {
+  const terms = new Set<string>();
+  for (const word of words(query)) {
+    if (word.length < 2 || stopWords.has(word)) continue;
+    if (!/^[a-z0-9]+$/.test(word)) continue;
+    terms.add(word);
+    if (terms.size >= 16) break;
+  }
+  return [...terms];
+}
+
+/** The content words of a text, for "adds nothing new" checks and "why" explanations. */
+export function contentWords(text: string): Set<string> {
+  return new Set(words(text).filter((word) => !stopWords.has(word)));
+}
+
+/** Rough token count (4 characters per token), good enough for budgeting context. */
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+/** Markers around memory text injected into a prompt; extraction strips what lies between them. */
+export const injectedOpen = '<memory-context>';
+export const injectedClose = '</memory-context>';
+
+export function markInjected(text: string): string {
+  return `${injectedOpen}\n${text}\n${injectedClose}`;
+}
+
+export function stripInjected(text: string): string {
+  return text.replace(/<memory-context>[\s\S]*?(<\/memory-context>|$)/g, ' ').trim();
+}
+
+function cleanSubject(text: string): string {
+  return normalizeText(text)
+    .replace(/^(the|a|an)\s+/, '')
+    .replace(/[^\p{L}\p{N}' .-]/gu, '')
+    .trim();
+}
+
+/**
+ * The subject a fact is about, when a deterministic pattern can tell (`user.favorite color`,
+ * `alice works at`, `pref:scripting`); two live `semantic`/`preference`/`relationship` records
+ * with one subject and different content contradict each other. Returns null when unsure.
+ */
+export function deriveSubject(type: string, content: string): string | null {
+  const text = content.trim().replace(/[.!]+$/, '');
+  if (type === 'semantic' || type === 'preference') {
+    const possessive = /^(?:the user['’]s|user['’]s|my)\s+(.{2,48}?)\s+(?:is|are|was)\s+\S/i.exec(text);
+    if (possessive?.[1]) return `user.${cleanSubject(possessive[1])}`;
+    const lives = /^(?:the user|user|i)\s+(lives?|live)\s+in\s/i.exec(text);
+    if (lives) return 'user.home';
+  }
+  if (type === 'preference') {
+    const context = /\b(?:prefers?|likes?|wants?)\b.+?\b(?:for|when)\s+(.{2,40})$/i.exec(text);
+    if (context?.[1]) return `pref:${cleanSubject(context[1])}`;
+  }
+  if (type === 'relationship' || type === 'semantic') {
+    const works = /^(.{2,40}?)\s+(?:works|work)\s+(?:at|for)\s+\S/i.exec(text);
+    if (works?.[1]) {
+      const who = cleanSubject(works[1]);
+      return `${who === 'i' || who === 'the user' || who === 'user' ? 'user' : who} works at`;
+    }
+  }
+  return null;
+}
+
+/** The text a memory is embedded as: its content, plus its type's name for non-episodic records. */
+export function embeddingText(type: string, content: string): string {
+  return type === 'episodic' ? content : `${content} (${type})`;
+}
