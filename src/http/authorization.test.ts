@@ -112,6 +112,16 @@ const routes: RouteCase[] = [
     streams: true,
   },
   {
+    name: 'message agent',
+    method: 'POST',
+    path: (f) => `/v1/agents/${f.agentId}/messages`,
+    minimum: 'member',
+    body: { content: 'ping', trigger: false },
+    invalid: { body: { content: '' }, field: 'content' },
+    scoped: true,
+  },
+  { name: 'agent inbox', method: 'GET', path: (f) => `/v1/agents/${f.agentId}/messages`, minimum: 'viewer', scoped: true },
+  {
     name: 'create key',
     method: 'POST',
     path: () => '/v1/keys',
@@ -132,6 +142,7 @@ const routes: RouteCase[] = [
 
 const roleOrder: Role[] = ['viewer', 'member', 'admin', 'owner'];
 const tables = [
+  'agent_message',
   'agent',
   'agent_version',
   'conversation',
