@@ -13,7 +13,7 @@ import {
   type UpdateAgentInput,
   updateAgentInput,
 } from './agent-schema.js';
-import { loadAgent, toAgent } from './agent-store.js';
+import { agentFrom, definitionsFor, loadAgent, toAgent } from './agent-store.js';
 
 /** What agent validation needs to know: which models and tools exist. */
 export interface AgentCatalog {
@@ -186,39 +186,23 @@ export async function listAgents(
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
   let query = context.services.database.db
     .selectFrom('agent')
-    .innerJoin('agent_version', (join) =>
-      join
-        .onRef('agent_version.agent_id', '=', 'agent.id')
-        .onRef('agent_version.version', '=', 'agent.current_version'),
-    )
-    .selectAll('agent_version')
-    .select([
-      'agent.name',
-      'agent.created_at as agent_created_at',
-      'agent.updated_at',
-      'agent.current_version',
-    ])
-    .where('agent.org_id', '=', context.actor.orgId)
-    .where('agent.deleted_at', 'is', null);
-  if (options.after) query = query.where('agent.id', '>', options.after);
+    .selectAll()
+    .where('org_id', '=', context.actor.orgId)
+    .where('deleted_at', 'is', null);
+  if (options.after) query = query.where('id', '>', options.after);
   const rows = await query
-    .orderBy('agent.id', 'asc')
+    .orderBy('id', 'asc')
     .limit(limit + 1)
     .execute();
-  const agents = rows.slice(0, limit).map((row) =>
-    toAgent(
-      {
-        id: row.agent_id,
-        org_id: row.org_id,
-        name: row.name,
-        current_version: row.current_version,
-        created_at: row.agent_created_at,
-        updated_at: row.updated_at,
-        deleted_at: null,
-      },
-      row,
-    ),
+  const page = rows.slice(0, limit);
+  const definitions = await definitionsFor(
+    context.services.database.db,
+    page.map((row) => ({ agentId: row.id, version: Number(row.current_version) })),
   );
+  const agents = page.flatMap((row) => {
+    const definition = definitions.get(`${row.id}@${row.current_version}`);
+    return definition ? [agentFrom(row, Number(row.current_version), definition)] : [];
+  });
   return { agents, nextCursor: rows.length > limit ? (agents.at(-1)?.id ?? null) : null };
 }
 
