@@ -44,6 +44,8 @@ export function openSqlite(filename: string): SqliteConnection {
   raw.pragma('busy_timeout = 5000');
   raw.pragma('cache_size = -32000');
   raw.pragma('temp_store = MEMORY');
+  raw.pragma('wal_autocheckpoint = 8000');
+  raw.pragma('mmap_size = 268435456');
   const slowQueryMs = Number(process.env.COLONY_TRACE_SQL_MS ?? Number.NaN);
   const kysely = new Kysely<Schema>({
     dialect: new SqliteDialect({ database: withStatementCache(raw) }),
