@@ -3,9 +3,11 @@ import type { CliContext } from './cli-context.js';
 import { registerAgentCommand } from './commands/agent.js';
 import { registerChatCommand } from './commands/chat.js';
 import { registerKeysCommand } from './commands/keys.js';
+import { registerMemoryCommand } from './commands/memory.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerTaskCommand } from './commands/task.js';
 import { registerWorkerCommand } from './commands/worker.js';
 import { colonyVersion } from './version.js';
 
@@ -36,6 +38,8 @@ export function createProgram(cli: CliContext): Command {
   registerAgentCommand(program, cli);
   registerChatCommand(program, cli);
   registerRunCommand(program, cli);
+  registerTaskCommand(program, cli);
+  registerMemoryCommand(program, cli);
   for (const command of program.commands) applyToTree(command);
   return program;
 }

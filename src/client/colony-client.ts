@@ -2,6 +2,7 @@ import { ColonyError } from '../errors/index.js';
 import { ColonyApiError, errorFromResponse, unreachable } from './api-error.js';
 import { followEvents } from './follow-events.js';
 import type { SseMessage } from './sse-reader.js';
+import type { SubmitTaskInput, Task, TaskDetail, TaskListOptions, TaskPage } from './task-types.js';
 import type {
   Agent,
   AgentPage,
@@ -11,6 +12,12 @@ import type {
   ChatPage,
   CreateAgentInput,
   CreatedKey,
+  CreateMemoryInput,
+  Memory,
+  MemoryHistory,
+  MemoryHit,
+  MemorySearchOptions,
+  MemoryWriteResult,
   MessagePage,
   Page,
   PostedMessage,
@@ -78,6 +85,24 @@ export interface ColonyClient {
   };
   /** `GET /healthz`; throws `unavailable` when the server cannot be reached. */
   health(): Promise<unknown>;
+  memories: {
+    add(input: CreateMemoryInput): Promise<MemoryWriteResult>;
+    /** Each hit carries its per-signal scores and why it was chosen. */
+    search(query: string, options?: MemorySearchOptions): Promise<{ hits: MemoryHit[] }>;
+    get(id: string): Promise<Memory>;
+    history(id: string): Promise<MemoryHistory>;
+    /** Soft delete, logged with `reason`. */
+    delete(id: string, reason?: string): Promise<Memory>;
+  };
+  tasks: {
+    /** Enqueues a task of an API kind (`noop`, `echo`, `sleep`). */
+    create(input: SubmitTaskInput): Promise<Task>;
+    list(options?: TaskListOptions): Promise<TaskPage>;
+    /** The task with its dependencies and every failed or expired attempt. */
+    get(id: string): Promise<TaskDetail>;
+    /** Cancels the task and its unfinished descendants (an agent-run task cancels its run). */
+    cancel(id: string): Promise<Task>;
+  };
 }
 
 const runEndEvents = new Set(['run-succeeded', 'run-failed', 'run-canceled']);
@@ -248,5 +273,37 @@ export function createColonyClient(options: ColonyClientOptions): ColonyClient {
       revoke: (idOrPrefix) => json('DELETE', `/v1/keys/${segment(idOrPrefix)}`),
     },
     health: () => json('GET', '/healthz'),
+    memories: {
+      add: (input) => json('POST', '/v1/memories', { body: input }),
+      search: (query, searchOptions = {}) =>
+        json('GET', '/v1/memories/search', {
+          query: {
+            q: query,
+            scope: searchOptions.scope,
+            type: searchOptions.type,
+            tag: searchOptions.tag,
+            limit: searchOptions.limit,
+            includeInvalid:
+              searchOptions.includeInvalid === undefined ? undefined : String(searchOptions.includeInvalid),
+          },
+        }),
+      get: (id) => json('GET', `/v1/memories/${segment(id)}`),
+      history: (id) => json('GET', `/v1/memories/${segment(id)}/history`),
+      delete: (id, reason) => json('DELETE', `/v1/memories/${segment(id)}`, { query: { reason } }),
+    },
+    tasks: {
+      create: (input) => json('POST', '/v1/tasks', { body: input }),
+      list: (listOptions = {}) =>
+        json('GET', '/v1/tasks', {
+          query: {
+            status: Array.isArray(listOptions.status) ? listOptions.status.join(',') : listOptions.status,
+            kind: listOptions.kind,
+            limit: listOptions.limit,
+            cursor: listOptions.cursor,
+          },
+        }),
+      get: (id) => json('GET', `/v1/tasks/${segment(id)}`),
+      cancel: (id) => json('POST', `/v1/tasks/${segment(id)}/cancel`),
+    },
   };
 }

@@ -3,6 +3,14 @@ export { type ColonyClient, type ColonyClientOptions, createColonyClient } from 
 export { type FollowOptions, followEvents, type ReconnectOptions } from './follow-events.js';
 export { readSse, type SseMessage } from './sse-reader.js';
 export type {
+  SubmitTaskInput,
+  Task,
+  TaskDetail,
+  TaskListOptions,
+  TaskPage,
+  TaskStatus,
+} from './task-types.js';
+export type {
   Agent,
   AgentPage,
   ApiKey,
@@ -11,7 +19,16 @@ export type {
   ChatPage,
   CreateAgentInput,
   CreatedKey,
+  CreateMemoryInput,
   LiveEvent,
+  Memory,
+  MemoryHistory,
+  MemoryHit,
+  MemoryLogEntry,
+  MemoryScope,
+  MemorySearchOptions,
+  MemoryType,
+  MemoryWriteResult,
   Message,
   MessagePage,
   Page,

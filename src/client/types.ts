@@ -2,6 +2,15 @@ import type { Agent, CreateAgentInput, UpdateAgentInput } from '../agents/index.
 import type { Chat, Message } from '../chats/index.js';
 import type { LiveEvent, StoredEvent } from '../events/index.js';
 import type { ApiKey } from '../identity/index.js';
+import type {
+  Memory,
+  MemoryHistory,
+  MemoryHit,
+  MemoryLogEntry,
+  MemoryScope,
+  MemoryType,
+  WriteResult,
+} from '../memory/index.js';
 import type { ApprovalInput, Run, RunStep } from '../runtime/index.js';
 
 export type {
@@ -78,4 +87,29 @@ export interface StreamOptions {
   retries?: number;
   /** First delay between reconnect attempts in ms, doubling up to 5 s (default 200). */
   retryDelayMs?: number;
+}
+
+export type { Memory, MemoryHistory, MemoryHit, MemoryLogEntry, MemoryScope, MemoryType };
+export type MemoryWriteResult = WriteResult;
+
+/** `POST /v1/memories`; without `scope`: the key's own user scope, or the org when it has no user. */
+export interface CreateMemoryInput {
+  content: string;
+  type?: MemoryType;
+  /** `{ kind, id }`, or `kind:id` / `user` / `org` (the caller's own). */
+  scope?: MemoryScope | string;
+  importance?: number;
+  confidence?: number;
+  tags?: string[];
+  pinned?: boolean;
+  validTo?: number | null;
+}
+
+/** Filters of `GET /v1/memories/search`; lists are comma-separated (`scope: 'user,agent:agt_1'`). */
+export interface MemorySearchOptions {
+  scope?: string | undefined;
+  type?: string | undefined;
+  tag?: string | undefined;
+  limit?: number | undefined;
+  includeInvalid?: boolean | undefined;
 }

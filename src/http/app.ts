@@ -7,12 +7,17 @@ import { ColonyError, fromZodError } from '../errors/index.js';
 import { respondWithError } from './errors.js';
 import type { HttpEnvironment, HttpServices } from './http-services.js';
 import { createRateLimiter } from './rate-limiter.js';
+import { registerAgentMessageRoutes } from './routes/agent-messages.js';
 import { registerAgentRoutes } from './routes/agents.js';
 import { registerChatRoutes } from './routes/chats.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerKeyRoutes } from './routes/keys.js';
+import { registerMemoryRoutes } from './routes/memories.js';
+import { registerMissionRoutes } from './routes/missions.js';
+import { registerRoutingRoutes } from './routes/routing.js';
 import { registerRunRoutes } from './routes/runs.js';
 import { registerSystemRoutes } from './routes/system.js';
+import { registerTaskRoutes } from './routes/tasks.js';
 
 export type ColonyApp = OpenAPIHono<HttpEnvironment>;
 
@@ -101,10 +106,15 @@ export function createApp(services: HttpServices): ColonyApp {
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer' });
   registerSystemRoutes(app, services);
   registerAgentRoutes(app, services);
+  registerAgentMessageRoutes(app, services);
   registerChatRoutes(app, services);
   registerRunRoutes(app, services);
   registerEventRoutes(app, services);
   registerKeyRoutes(app, services);
+  registerTaskRoutes(app, services);
+  registerMissionRoutes(app, services);
+  registerRoutingRoutes(app, services);
+  registerMemoryRoutes(app, services);
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import type { RunScheduler } from '../chats/index.js';
+import type { AgentChooser } from '../collaboration/index.js';
 import type { Config } from '../config/index.js';
 import type { Actor } from '../context/index.js';
 import type { Authenticate } from '../identity/index.js';
@@ -13,6 +14,8 @@ export interface HttpServices extends RuntimeServices {
   runs: RunScheduler;
   runResumer: RunResumer;
   metrics: Metrics;
+  /** Picks an agent for a capability (delegation); the expert gate replaces the default. */
+  chooseAgent: AgentChooser;
   /** Readiness beyond the database (migrations current, workers running). */
   readiness(): Promise<{ ready: boolean; checks: Record<string, string> }>;
 }

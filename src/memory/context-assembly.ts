@@ -20,6 +20,17 @@ export const assembleInputSchema = z.object({
   /** Share of the budget pinned memories may take (default 0.4). */
   pinnedShare: z.number().min(0).max(1).default(0.4),
   limit: z.number().int().min(1).max(100).default(20),
+  /** Per-agent fusion weights (an agent's `memoryPolicy.weights`), over the runtime's defaults. */
+  weights: z
+    .object({
+      semantic: z.number().min(0).max(10),
+      lexical: z.number().min(0).max(10),
+      recency: z.number().min(0).max(10),
+      importance: z.number().min(0).max(10),
+      frequency: z.number().min(0).max(10),
+    })
+    .partial()
+    .optional(),
 });
 export type AssembleInput = z.input<typeof assembleInputSchema>;
 
@@ -89,7 +100,12 @@ export async function assembleMemoryContext(
     pinned.push(memory);
     used += cost;
   }
-  const hits = await searchMemories(context, { query: parsed.query, scopes, limit: parsed.limit });
+  const hits = await searchMemories(context, {
+    query: parsed.query,
+    scopes,
+    limit: parsed.limit,
+    ...(parsed.weights ? { weights: parsed.weights } : {}),
+  });
   const pinnedIds = new Set(pinned.map((memory) => memory.id));
   const retrieved: MemoryHit[] = [];
   for (const hit of hits) {

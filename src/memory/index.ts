@@ -32,7 +32,17 @@ export {
   memoryHistory,
   updateMemory,
 } from './memories.js';
+export { defaultMemoryConfig, type MemoryConfig, memoryConfigFromEnv } from './memory-config.js';
 export { type MemoryInput, maxContentLength, maxTagLength, maxTags } from './memory-input.js';
+export {
+  consolidationJobName,
+  createMemoryConsolidateHandler,
+  createMemoryExtractHandler,
+  ensureConsolidationSchedule,
+  ensureConsolidationSchedules,
+  memoryConsolidateKind,
+  memoryTaskHandlers,
+} from './memory-tasks.js';
 export {
   createMemoryTools,
   type MemoryToolScope,
@@ -41,6 +51,13 @@ export {
 } from './memory-tools.js';
 export { createOfflineEmbedder, type OfflineEmbedderOptions } from './offline-embedder.js';
 export { type ExtractedFact, extractFactsOffline } from './offline-extractor.js';
+export {
+  createMemoryRunHooks,
+  type MemoryWiringServices,
+  memoryExtractKind,
+  policyWeights,
+} from './run-hooks.js';
+export { factsScopeOf, loadRunTurn, type RunTurn } from './run-turn.js';
 export {
   createMemoryRuntime,
   defaultMemorySettings,
@@ -52,6 +69,7 @@ export {
   type MemorySettings,
   memoryRuntime,
 } from './runtime.js';
+export { defaultWriteScope, parseScopeList, parseSingleScope } from './scope-selection.js';
 export { authorizeScopes, canSeeScope, scopesForTurn } from './scopes.js';
 export { type SearchInput, searchMemories } from './search.js';
 export { markInjected, stripInjected } from './text.js';
@@ -68,6 +86,7 @@ export type {
   WriteResult,
 } from './types.js';
 export { memoryTypes, scopeKinds } from './types.js';
+export { compactIfOverflowing, type WindowCompactionInput } from './window-compaction.js';
 export {
   createInProcessWorkingMemory,
   type InProcessWorkingMemoryOptions,

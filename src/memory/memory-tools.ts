@@ -17,31 +17,26 @@ export interface MemoryToolScope {
 }
 
 /**
- * The default resolver: reads the run row (`toolContext.runId`) for its agent and conversation,
- * and treats the run's creator as the user when it is a user of the org.
+ * The default resolver: the agent and chat come from the tool context; the user is the author of
+ * the run's trigger message when that author is a user (an API key carrying a user id).
  */
 export async function resolveScopeFromRun(
   services: Services,
   toolContext: ToolContext,
 ): Promise<MemoryToolScope> {
-  const run = await services.database.db
+  const trigger = await services.database.db
     .selectFrom('run')
-    .select(['agent_id', 'conversation_id', 'created_by'])
-    .where('id', '=', toolContext.runId)
-    .where('org_id', '=', toolContext.orgId)
+    .innerJoin('message', 'message.id', 'run.trigger_message_id')
+    .select(['message.author_kind', 'message.author_id'])
+    .where('run.id', '=', toolContext.runId)
+    .where('run.org_id', '=', toolContext.orgId)
     .executeTakeFirst();
-  if (!run) throw notFound('run', toolContext.runId);
-  let userId: string | null = null;
-  if (run.created_by) {
-    const user = await services.database.db
-      .selectFrom('user_account')
-      .select('id')
-      .where('id', '=', run.created_by)
-      .where('org_id', '=', toolContext.orgId)
-      .executeTakeFirst();
-    userId = user?.id ?? null;
-  }
-  return { agentId: run.agent_id, conversationId: run.conversation_id, userId };
+  if (!trigger) throw notFound('run', toolContext.runId);
+  return {
+    agentId: toolContext.agentId,
+    conversationId: toolContext.chatId,
+    userId: trigger.author_kind === 'user' ? trigger.author_id : null,
+  };
 }
 
 const writableKinds = ['user', 'chat', 'agent'] as const;
@@ -59,7 +54,9 @@ const rememberSchema = z.object({
   scope: z
     .enum(writableKinds)
     .default('user')
-    .describe('user: about the user; chat: this conversation; agent: this agent'),
+    .describe(
+      'user: about the user (when the caller is not a user: the chat, or the agent if so configured); chat: this conversation; agent: this agent',
+    ),
 });
 const recallSchema = z.object({
   query: z.string().trim().min(1).max(2000),
@@ -99,6 +96,7 @@ export interface MemoryTools {
 export function createMemoryTools(
   services: Services & { memory?: MemoryRuntime },
   resolve: (services: Services, toolContext: ToolContext) => Promise<MemoryToolScope> = resolveScopeFromRun,
+  options: { anonymousScope?: 'chat' | 'agent' } = {},
 ): MemoryTools {
   async function setup(
     toolContext: ToolContext,
@@ -137,7 +135,9 @@ export function createMemoryTools(
               : scope.agentId;
         const target: MemoryScope = id
           ? { kind: parsed.scope, id }
-          : { kind: 'chat', id: scope.conversationId };
+          : options.anonymousScope === 'agent'
+            ? { kind: 'agent', id: scope.agentId }
+            : { kind: 'chat', id: scope.conversationId };
         const result = await addMemory(context, {
           scope: target,
           type: parsed.type,

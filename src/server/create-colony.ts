@@ -1,27 +1,46 @@
 import { join } from 'node:path';
+import { createCapabilityChooser, createDelegateTool, createMessageTools } from '../collaboration/index.js';
 import type { Config } from '../config/index.js';
 import { databaseUrlOf } from '../config/index.js';
 import { createEventBus } from '../events/index.js';
 import type { HttpServices } from '../http/index.js';
 import { createAuthenticator } from '../identity/index.js';
 import { createIdGenerator, systemClock } from '../kernel/index.js';
+import {
+  createMemoryRunHooks,
+  createMemoryRuntime,
+  createMemoryTools,
+  ensureConsolidationSchedules,
+  type MemoryWiringServices,
+  memoryConfigFromEnv,
+  memoryTaskHandlers,
+} from '../memory/index.js';
 import { createModelRegistry, modelsConfigFromEnv } from '../models/index.js';
 import { createMetrics, type Logger } from '../observability/index.js';
+import { createOrchestrationHandlers } from '../orchestration/index.js';
 import {
   agentRunKind,
   createAgentRunHandler,
   createRunResumer,
   createRunScheduler,
-  type RuntimeServices,
 } from '../runtime/index.js';
 import { type Database, migrate, migrationStatus, openDatabase } from '../storage/index.js';
-import { createWorkerPool, type TaskHandler, type WorkerPool } from '../tasks/index.js';
+import {
+  createBuiltinTaskHandlers,
+  createScheduler,
+  createWorkerPool,
+  type Scheduler,
+  type TaskHandler,
+  type WorkerPool,
+} from '../tasks/index.js';
 import { createToolRegistry, toolsConfigFromEnv } from '../tools/index.js';
 
 export interface Colony {
   services: HttpServices;
   database: Database;
   workers: WorkerPool | null;
+  /** Cron (leader only); created with the workers, started by `serve` and `worker`, stopped on close. */
+  scheduler: Scheduler | null;
   /** Stops workers (letting in-flight steps finish up to the grace period) and closes the database. */
   close(): Promise<void>;
 }
@@ -51,14 +70,24 @@ export async function createColony(options: CreateColonyOptions): Promise<Colony
     throw error;
   }
   const base = { database, bus: createEventBus(), clock: systemClock, ids: createIdGenerator(), logger };
-  const runtime: RuntimeServices = {
+  const memoryConfig = memoryConfigFromEnv(env);
+  const memory = createMemoryRuntime(base);
+  const runtime: MemoryWiringServices = {
     ...base,
+    memory,
     models: createModelRegistry(modelsConfigFromEnv(env)),
     tools: createToolRegistry(toolsConfigFromEnv(env)),
     runtime: { maxRunSteps: config.maxRunSteps, recentWindowTokens: config.recentWindowTokens },
     runHooks: {},
   };
+  runtime.runHooks = createMemoryRunHooks(runtime, memoryConfig);
+  for (const tool of Object.values(
+    createMemoryTools(runtime, undefined, { anonymousScope: memoryConfig.anonymousScope }),
+  )) {
+    runtime.tools.register(tool);
+  }
   let workers: WorkerPool | null = null;
+  let scheduler: Scheduler | null = null;
   const wake = () => workers?.wake();
   const services: HttpServices = {
     ...runtime,
@@ -67,6 +96,7 @@ export async function createColony(options: CreateColonyOptions): Promise<Colony
     runs: createRunScheduler(runtime, wake),
     runResumer: createRunResumer(runtime, wake),
     metrics: createMetrics(base.bus),
+    chooseAgent: createCapabilityChooser(database.db),
     async readiness() {
       const checks: Record<string, string> = {};
       try {
@@ -83,19 +113,40 @@ export async function createColony(options: CreateColonyOptions): Promise<Colony
       return { ready, checks };
     },
   };
+  runtime.tools.register(createDelegateTool(services));
+  for (const tool of createMessageTools(services)) runtime.tools.register(tool);
   if (options.workers && config.workers > 0) {
     workers = createWorkerPool(runtime, {
-      handlers: { [agentRunKind]: createAgentRunHandler(runtime), ...options.handlers },
+      handlers: {
+        ...createBuiltinTaskHandlers(),
+        [agentRunKind]: createAgentRunHandler(runtime),
+        ...memoryTaskHandlers(runtime, memoryConfig),
+        ...createOrchestrationHandlers(services),
+        ...options.handlers,
+      },
       concurrency: config.workers,
       leaseMs: config.taskLeaseMs,
     });
+    const cron = createScheduler(runtime, { leaseMs: config.taskLeaseMs });
+    scheduler = {
+      ...cron,
+      start() {
+        ensureConsolidationSchedules(runtime, memoryConfig).catch((error: unknown) =>
+          logger.warn({ err: error }, 'could not schedule memory consolidation'),
+        );
+        cron.start();
+      },
+    };
   }
   return {
     services,
     database,
     workers,
+    scheduler,
     async close() {
+      await scheduler?.stop();
       await workers?.stop({ drainMs: config.shutdownGraceMs });
+      await memory.close();
       await database.close();
     },
   };

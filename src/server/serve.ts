@@ -31,6 +31,7 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
     instance.once('error', reject);
   });
   colony.workers?.start();
+  colony.scheduler?.start();
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let stopping: Promise<void> | undefined;

@@ -2,6 +2,8 @@ export { type Database, type Executor, type OpenDatabaseOptions, openDatabase } 
 export type { Dialect, DialectName } from './dialects/dialect.js';
 export {
   type ClaimRequest,
+  type DirectTaskAccess,
+  type DirectTaskRow,
   type SucceededTask,
   type TaskCycleResult,
   type TaskLease,
@@ -11,3 +13,4 @@ export {
 export { parseJson, toJson } from './json.js';
 export { type Migration, type MigrationStatus, migrate, migrationStatus } from './migrator.js';
 export type { NewRow, Row, Schema } from './schema.js';
+export type { AgentHandoffTable, AgentMessageTable } from './schema-collaboration.js';

@@ -362,3 +362,121 @@ export interface Schema {
 
 export type Row<Table extends keyof Schema> = Selectable<Schema[Table]>;
 export type NewRow<Table extends keyof Schema> = Insertable<Schema[Table]>;
+
+/** A mission: a goal, its plan and the goal manager's state (migration 0004, docs/missions.md). */
+export interface MissionTable {
+  id: string;
+  org_id: string;
+  goal: string;
+  state: string;
+  /** 1 for the first plan, 2 after a replan. */
+  generation: number;
+  plan: string;
+  options: string;
+  budget: string;
+  report: string | null;
+  error: string | null;
+  replans: number;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+  /** The goal manager's durable task. */
+  task_id: string;
+  deadline_at: number | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
+export interface MissionTaskTable {
+  id: string;
+  org_id: string;
+  mission_id: string;
+  generation: number;
+  key: string;
+  title: string;
+  description: string;
+  capability: string;
+  depends_on: string;
+  acceptance: string;
+  k: number;
+  assignees: string;
+  routing_decision_id: string | null;
+  status: string;
+  attempts: number;
+  max_attempts: number;
+  result: string | null;
+  votes: string | null;
+  violations: string;
+  run_ids: string;
+  error: string | null;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+  task_id: string;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  updated_at: number;
+}
+
+export interface MissionHandoffTable {
+  id: string;
+  org_id: string;
+  mission_id: string;
+  from_task_id: string;
+  to_task_id: string;
+  from_agent_id: string | null;
+  to_agent_id: string | null;
+  summary: string;
+  decisions: string;
+  next_steps: string;
+  created_at: number;
+}
+
+export interface MissionCheckpointTable {
+  id: string;
+  org_id: string;
+  mission_id: string;
+  name: string;
+  status: string;
+  waiting_task_id: string;
+  reached_at: number;
+  decided_at: number | null;
+  decided_by: string | null;
+}
+
+export interface RoutingDecisionLogTable {
+  id: string;
+  org_id: string;
+  mission_id: string | null;
+  mission_task_id: string | null;
+  task_ref: string;
+  query: string;
+  candidates: string;
+  chosen: string;
+  method: string;
+  router_model: string | null;
+  router_reason: string | null;
+  weights: string;
+  created_at: number;
+}
+
+export interface AgentPerformanceTable {
+  agent_id: string;
+  org_id: string;
+  successes: number;
+  failures: number;
+  updated_at: number;
+}
+
+/** Orchestration tables (migration 0004), merged into `Schema`. */
+export interface Schema {
+  mission: MissionTable;
+  mission_task: MissionTaskTable;
+  mission_handoff: MissionHandoffTable;
+  mission_checkpoint: MissionCheckpointTable;
+  routing_decision_log: RoutingDecisionLogTable;
+  agent_performance: AgentPerformanceTable;
+}

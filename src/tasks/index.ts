@@ -1,7 +1,18 @@
+export {
+  type ApiTaskKind,
+  apiTaskKinds,
+  createBuiltinTaskHandlers,
+  isApiTaskKind,
+  maxSleepMs,
+} from './builtin-handlers.js';
 export { cancelTask } from './cancel-task.js';
 export { recordEffect } from './effects.js';
 export { enqueueTask, enqueueTasks, type TaskServices } from './enqueue-task.js';
 export { acquireLeadership, releaseLeadership } from './leader-lease.js';
+export {
+  type ReclaimDeadLocalWorkersOptions,
+  reclaimDeadLocalWorkers,
+} from './reclaim-dead-workers.js';
 export { reclaimExpired } from './reclaim-expired.js';
 export { resumeTask } from './resume-task.js';
 export { isRetryable, permanentError, retryDelay } from './retry-policy.js';
@@ -14,6 +25,17 @@ export {
   unscheduleJob,
 } from './scheduled-jobs.js';
 export { createScheduler, type Scheduler, type SchedulerOptions } from './scheduler.js';
+export {
+  cancelOrgTask,
+  getTaskDetail,
+  listOrgTasks,
+  type SubmitTaskInput,
+  submitTask,
+  submitTaskInput,
+  type TaskAttemptView,
+  type TaskDetail,
+  type TaskListQuery,
+} from './task-api.js';
 export { getTask, type ListTasksOptions, listTasks } from './task-queries.js';
 export { toTaskRecord } from './task-record.js';
 export {

@@ -121,6 +121,11 @@ export interface WorkerPoolOptions {
   backoff?: { baseMs?: number; maxMs?: number };
   /** How often expired leases are looked for. Default `leaseMs / 2`. */
   reclaimIntervalMs?: number;
+  /**
+   * At start and with every reclaim check, reclaim at once the tasks held by dead processes of this
+   * host (`reclaimDeadLocalWorkers`) instead of waiting for their leases. Default true.
+   */
+  recoverLocalWorkers?: boolean;
 }
 
 export interface WorkerPool {

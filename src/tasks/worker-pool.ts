@@ -4,6 +4,7 @@ import { ColonyError, coerceError } from '../errors/index.js';
 import { sleep } from '../kernel/index.js';
 import { type SucceededTask, taskStore, toJson } from '../storage/index.js';
 import type { TaskServices } from './enqueue-task.js';
+import { expireDeadLocalLeases, reclaimDeadLocalWorkers } from './reclaim-dead-workers.js';
 import { reclaimExpired } from './reclaim-expired.js';
 import { isRetryable } from './retry-policy.js';
 import { createRunContext, isSuspendSignal } from './run-context.js';
@@ -233,20 +234,23 @@ export function createWorkerPool(services: TaskServices, options: WorkerPoolOpti
     if (result.readied > 0) signals.wake();
   };
 
+  /** Runs `fn` every `milliseconds`, never overlapping; the stop function waits for a run in flight. */
   const every = (milliseconds: number, fn: () => Promise<unknown>) => {
-    let busy = false;
+    let current: Promise<unknown> | undefined;
     const timer = setInterval(() => {
-      if (busy) return;
-      busy = true;
-      fn()
+      if (current) return;
+      current = fn()
         .catch((error: unknown) =>
           services.logger.warn({ err: coerceError(error), workerId }, 'task timer failed'),
         )
         .finally(() => {
-          busy = false;
+          current = undefined;
         });
     }, milliseconds);
-    return () => clearInterval(timer);
+    return async () => {
+      clearInterval(timer);
+      await current;
+    };
   };
 
   const heartbeatAll = async () => {
@@ -264,7 +268,8 @@ export function createWorkerPool(services: TaskServices, options: WorkerPoolOpti
     }
   };
 
-  let stopHeartbeats: () => void = () => {};
+  let stopHeartbeats: () => Promise<void> = async () => {};
+  let recovery: Promise<unknown> = Promise.resolve();
 
   return {
     start() {
@@ -272,11 +277,26 @@ export function createWorkerPool(services: TaskServices, options: WorkerPoolOpti
       state = 'running';
       stopHeartbeats = every(Math.max(10, Math.floor(leaseMs / 3)), heartbeatAll);
       const reclaimMs = options.reclaimIntervalMs ?? Math.max(50, Math.floor(leaseMs / 2));
+      const recoverLocal = options.recoverLocalWorkers !== false;
       stops.push(
         every(reclaimMs, async () => {
+          if (recoverLocal) await expireDeadLocalLeases(services);
           if ((await reclaimExpired(services)) > 0) kick();
         }),
       );
+      if (recoverLocal) {
+        // Startup recovery: tasks held by dead processes of this host are claimable at once.
+        recovery = reclaimDeadLocalWorkers(services)
+          .then((reclaimed) => {
+            if (reclaimed > 0) {
+              services.logger.info({ workerId, reclaimed }, 'reclaimed tasks of dead local workers');
+              kick();
+            }
+          })
+          .catch((error: unknown) =>
+            services.logger.warn({ err: coerceError(error), workerId }, 'local worker recovery failed'),
+          );
+      }
       stops.push(signals.onWake(kick));
       stops.push(store.listen(kick));
       loopDone = loop();
@@ -286,6 +306,7 @@ export function createWorkerPool(services: TaskServices, options: WorkerPoolOpti
       state = 'stopping';
       kick();
       await loopDone;
+      await recovery;
       await Promise.all(stops.splice(0).map((stop) => stop()));
       const deadline = Date.now() + drainMs;
       while ((running.size > 0 || succeeded.length > 0) && Date.now() < deadline) {
@@ -307,7 +328,7 @@ export function createWorkerPool(services: TaskServices, options: WorkerPoolOpti
       await flush().catch((error: unknown) => {
         services.logger.warn({ err: coerceError(error), workerId }, 'final task flush failed');
       });
-      stopHeartbeats();
+      await stopHeartbeats();
       state = 'stopped';
     },
     wake: kick,

@@ -25,6 +25,7 @@ export function registerWorkerCommand(program: Command, cli: CliContext): void {
       const { createColony } = await import('../../server/index.js');
       const colony = await createColony({ config, logger, workers: true });
       colony.workers?.start();
+      colony.scheduler?.start();
       const facts = { role: 'worker', workers: config.workers, database: colony.database.location };
       output.result(
         facts,

@@ -14,7 +14,8 @@ import { createWorkerPool } from '../worker-pool.js';
 
 const url = process.env.COLONY_CRASH_URL;
 if (!url) throw new Error('COLONY_CRASH_URL is required');
-const workerId = process.env.COLONY_CRASH_WORKER ?? `crash-${process.pid}`;
+// Without COLONY_CRASH_WORKER the pool's default id (`${hostname}:${pid}:${random}`) is used.
+const workerId = process.env.COLONY_CRASH_WORKER;
 const database = openDatabase({ url, poolSize: 10 });
 const services = {
   database,
@@ -25,7 +26,7 @@ const services = {
 };
 
 const pool = createWorkerPool(services, {
-  workerId,
+  ...(workerId ? { workerId } : {}),
   concurrency: Number(process.env.COLONY_CRASH_CONCURRENCY ?? 8),
   leaseMs: Number(process.env.COLONY_CRASH_LEASE_MS ?? 1000),
   pollIntervalMs: 20,
@@ -40,6 +41,22 @@ const pool = createWorkerPool(services, {
         database.db,
       );
       return null;
+    },
+    // Hangs (honouring its signal) on the first `payload.hangClaims` claims, then returns its pid.
+    'crash-hang': async ({ task, signal }) => {
+      const { hangClaims } = task.payload as { hangClaims: number };
+      await recordEffect(services, task.id, `claim-${task.claimCount}`);
+      if (task.claimCount <= hangClaims) {
+        await new Promise((resolve) => {
+          const timer = setTimeout(resolve, 600_000);
+          signal.addEventListener('abort', () => {
+            clearTimeout(timer);
+            resolve(null);
+          });
+        });
+        signal.throwIfAborted();
+      }
+      return { pid: process.pid };
     },
   },
 });

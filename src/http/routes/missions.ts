@@ -1,0 +1,277 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import {
+  approveCheckpoints,
+  createMission,
+  createMissionInput,
+  getMission,
+  listMissions,
+  missionEndEvents,
+  missionStates,
+  readMissionEvents,
+  stopMission,
+  stopOrg,
+} from '../../orchestration/index.js';
+import { type ColonyApp, contextOf } from '../app.js';
+import type { HttpServices } from '../http-services.js';
+import { commonErrors, idParam, jsonBody, jsonContent, security } from '../openapi-helpers.js';
+import { lastEventIdOf } from '../sse.js';
+
+const usageSchema = z.object({ inputTokens: z.number(), outputTokens: z.number(), costUsd: z.number() });
+
+const missionSchema = z
+  .object({
+    id: z.string(),
+    orgId: z.string(),
+    goal: z.string(),
+    state: z.enum(missionStates),
+    error: z.string().nullable(),
+    generation: z.number(),
+    replans: z.number(),
+    plan: z.unknown(),
+    report: z.string().nullable(),
+    budget: z.object({ maxTokens: z.number().optional(), maxCostUsd: z.number().optional() }),
+    usage: usageSchema,
+    options: z.record(z.string(), z.unknown()),
+    progress: z.object({
+      total: z.number(),
+      succeeded: z.number(),
+      failed: z.number(),
+      running: z.number(),
+      pending: z.number(),
+      canceled: z.number(),
+    }),
+    taskId: z.string(),
+    deadlineAt: z.number().nullable(),
+    createdBy: z.string().nullable(),
+    createdAt: z.number(),
+    updatedAt: z.number(),
+    finishedAt: z.number().nullable(),
+  })
+  .openapi('Mission');
+
+const missionTaskSchema = z
+  .object({
+    id: z.string(),
+    key: z.string(),
+    generation: z.number(),
+    title: z.string(),
+    description: z.string(),
+    capability: z.string(),
+    dependsOn: z.array(z.string()),
+    acceptance: z.array(z.string()),
+    k: z.number(),
+    assignees: z.array(z.object({ agentId: z.string(), name: z.string() })),
+    routingDecisionId: z.string().nullable(),
+    status: z.enum(['pending', 'running', 'checkpoint', 'succeeded', 'failed', 'canceled']),
+    attempts: z.number(),
+    maxAttempts: z.number(),
+    result: z.string().nullable(),
+    votes: z.unknown(),
+    violations: z.array(
+      z.object({
+        attempt: z.number(),
+        agentId: z.string().nullable(),
+        runId: z.string().nullable(),
+        violations: z.array(z.string()),
+        at: z.number(),
+      }),
+    ),
+    runIds: z.array(z.string()),
+    error: z.string().nullable(),
+    usage: usageSchema,
+    taskId: z.string(),
+    createdAt: z.number(),
+    startedAt: z.number().nullable(),
+    finishedAt: z.number().nullable(),
+  })
+  .openapi('MissionTask');
+
+const boardSchema = missionSchema
+  .extend({
+    tasks: z.array(missionTaskSchema),
+    checkpoints: z.array(
+      z.object({
+        name: z.string(),
+        status: z.enum(['pending', 'approved', 'canceled']),
+        reachedAt: z.number(),
+        decidedAt: z.number().nullable(),
+        decidedBy: z.string().nullable(),
+      }),
+    ),
+    handoffs: z.array(
+      z.object({
+        id: z.string(),
+        fromTaskId: z.string(),
+        toTaskId: z.string(),
+        fromAgentId: z.string().nullable(),
+        toAgentId: z.string().nullable(),
+        summary: z.string(),
+        decisions: z.array(z.string()),
+        nextSteps: z.array(z.string()),
+        createdAt: z.number(),
+      }),
+    ),
+  })
+  .openapi('MissionBoard');
+
+const reasonBody = z.object({ reason: z.string().max(500).optional() }).strict();
+const params = idParam('id', 'msn_01jd…');
+const tags = ['missions'];
+const conflict = commonErrors[400];
+
+const create = createRoute({
+  method: 'post',
+  path: '/v1/missions',
+  tags,
+  security,
+  summary: 'Start a mission: a goal becomes a plan, tasks assigned by the expert gate, and a report (member)',
+  request: { body: jsonBody(createMissionInput) },
+  responses: { 202: jsonContent(missionSchema, 'Accepted; planning starts at once'), ...commonErrors },
+});
+const list = createRoute({
+  method: 'get',
+  path: '/v1/missions',
+  tags,
+  security,
+  summary: 'List missions, newest first',
+  request: {
+    query: z.object({
+      state: z.enum(missionStates).optional(),
+      limit: z.coerce.number().int().min(1).max(200).optional(),
+      cursor: z.string().max(200).optional(),
+    }),
+  },
+  responses: {
+    200: jsonContent(z.object({ missions: z.array(missionSchema), nextCursor: z.string().nullable() }), 'A page'),
+    ...commonErrors,
+  },
+});
+const get = createRoute({
+  method: 'get',
+  path: '/v1/missions/{id}',
+  tags,
+  security,
+  summary: 'The status board: plan DAG with states, assignees, timings, tokens, cost, violations, report',
+  request: { params },
+  responses: { 200: jsonContent(boardSchema, 'The mission'), ...commonErrors },
+});
+const events = createRoute({
+  method: 'get',
+  path: '/v1/missions/{id}/events',
+  tags,
+  security,
+  summary: 'The mission’s events as SSE until it ends; `Last-Event-ID` resumes',
+  request: { params },
+  responses: {
+    200: { content: { 'text/event-stream': { schema: z.string() } }, description: 'SSE' },
+    ...commonErrors,
+  },
+});
+const approve = createRoute({
+  method: 'post',
+  path: '/v1/missions/{id}/checkpoints/approve',
+  tags,
+  security,
+  summary: 'Approve the pending checkpoints (or the one named) so the mission continues (member)',
+  request: {
+    params,
+    body: { ...jsonBody(z.object({ name: z.string().min(1).max(64).optional() }).strict()), required: false },
+  },
+  responses: { 200: jsonContent(boardSchema, 'The mission'), ...commonErrors, 409: conflict },
+});
+const stop = createRoute({
+  method: 'post',
+  path: '/v1/missions/{id}/stop',
+  tags,
+  security,
+  summary: 'Emergency stop: cancel the mission’s outstanding tasks and runs now (member)',
+  request: { params, body: { ...jsonBody(reasonBody), required: false } },
+  responses: { 200: jsonContent(boardSchema, 'The mission, canceled'), ...commonErrors },
+});
+const stopAll = createRoute({
+  method: 'post',
+  path: '/v1/stop',
+  tags,
+  security,
+  summary: 'Org-wide emergency stop: cancel every unfinished mission and run of the org (admin)',
+  request: { body: { ...jsonBody(reasonBody), required: false } },
+  responses: {
+    200: jsonContent(z.object({ missions: z.array(z.string()), runs: z.array(z.string()) }), 'What was stopped'),
+    ...commonErrors,
+  },
+});
+
+const pollFallbackMs = 1000;
+const heartbeatMs = 15_000;
+
+function streamMission(http: Context, services: HttpServices, orgId: string, missionId: string, afterSeq: number) {
+  return streamSSE(http, async (stream) => {
+    let cursor = afterSeq;
+    let closed = false;
+    let wake: (() => void) | undefined;
+    const off = services.bus.onStored((stored) => {
+      if (stored.some((event) => event.subjectId === missionId)) wake?.();
+    });
+    stream.onAbort(() => {
+      closed = true;
+      wake?.();
+    });
+    let lastWrite = Date.now();
+    try {
+      while (!closed) {
+        const page = await readMissionEvents(services.database.db, { orgId, missionId, afterSeq: cursor });
+        for (const event of page) {
+          await stream.writeSSE({ id: String(event.seq), event: event.type, data: JSON.stringify(event) });
+          cursor = event.seq;
+          lastWrite = Date.now();
+          if (missionEndEvents.has(event.type)) closed = true;
+        }
+        if (closed || page.length === 500) continue;
+        if (Date.now() - lastWrite > heartbeatMs) {
+          await stream.write(': keep-alive\n\n');
+          lastWrite = Date.now();
+        }
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, pollFallbackMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = undefined;
+      }
+    } finally {
+      off();
+    }
+  });
+}
+
+export function registerMissionRoutes(app: ColonyApp, services: HttpServices): void {
+  app.openapi(create, async (http) =>
+    http.json(await createMission(contextOf(http, services), http.req.valid('json')), 202),
+  );
+  app.openapi(list, async (http) => http.json(await listMissions(contextOf(http, services), http.req.valid('query')), 200));
+  app.openapi(get, async (http) =>
+    http.json(await getMission(contextOf(http, services), http.req.valid('param').id), 200),
+  );
+  app.openapi(events, async (http) => {
+    const context = contextOf(http, services);
+    const mission = await getMission(context, http.req.valid('param').id);
+    return streamMission(http, services, context.actor.orgId, mission.id, lastEventIdOf(http)) as never;
+  });
+  app.openapi(approve, async (http) =>
+    http.json(
+      await approveCheckpoints(contextOf(http, services), http.req.valid('param').id, http.req.valid('json') ?? {}),
+      200,
+    ),
+  );
+  app.openapi(stop, async (http) =>
+    http.json(
+      await stopMission(contextOf(http, services), http.req.valid('param').id, http.req.valid('json') ?? {}),
+      200,
+    ),
+  );
+  app.openapi(stopAll, async (http) => http.json(await stopOrg(contextOf(http, services), http.req.valid('json') ?? {}), 200));
+}

@@ -1,0 +1,73 @@
+import type { LanguageModelV3 } from '@ai-sdk/provider';
+import { isColonyError } from '../errors/index.js';
+import { type CompactionResult, compactConversation } from './compaction.js';
+import type { MemoryConfig } from './memory-config.js';
+import type { MemoryContext } from './runtime.js';
+import { estimateTokens } from './text.js';
+import type { MemoryScope } from './types.js';
+
+export interface WindowCompactionInput {
+  chatId: string;
+  userId: string | null;
+  factsScope: MemoryScope;
+  model: LanguageModelV3 | null;
+  /** Token budget of the recent window (the runtime's `recentWindowTokens`). */
+  windowTokens: number;
+  /** Messages after this sequence number (and the one at it) always stay in the window. */
+  keepFromSeq?: number;
+}
+
+/**
+ * Runs the compaction shield when a chat's window overflows: more than `windowMessages`
+ * uncompacted messages, or more tokens than the window holds. Keeps the newest `keepRecent`
+ * messages that fit in half the token budget (and everything from `keepFromSeq` on); the rest
+ * leave the window together with their extraction. Returns null when nothing had to move, or when
+ * another process compacted the chat at the same moment.
+ */
+export async function compactIfOverflowing(
+  context: MemoryContext,
+  config: Pick<MemoryConfig, 'windowMessages' | 'keepRecent' | 'summaryMaxChars'>,
+  input: WindowCompactionInput,
+): Promise<CompactionResult | null> {
+  const { db } = context.services.database;
+  const conversation = await db
+    .selectFrom('conversation')
+    .select('message_cursor')
+    .where('id', '=', input.chatId)
+    .where('org_id', '=', context.actor.orgId)
+    .executeTakeFirst();
+  if (!conversation) return null;
+  const rows = await db
+    .selectFrom('message')
+    .select(['seq', 'content'])
+    .where('conversation_id', '=', input.chatId)
+    .where('seq', '>', Number(conversation.message_cursor))
+    .orderBy('seq', 'desc')
+    .execute();
+  const tokens = rows.reduce((sum, row) => sum + estimateTokens(row.content), 0);
+  if (rows.length <= config.windowMessages && tokens <= input.windowTokens) return null;
+  let keep = 0;
+  let kept = 0;
+  for (const row of rows) {
+    const cost = estimateTokens(row.content);
+    const pinnedToWindow = input.keepFromSeq !== undefined && Number(row.seq) >= input.keepFromSeq;
+    if (!pinnedToWindow && (keep >= config.keepRecent || (keep > 0 && kept + cost > input.windowTokens / 2)))
+      break;
+    keep++;
+    kept += cost;
+  }
+  try {
+    return await compactConversation(context, {
+      conversationId: input.chatId,
+      keepRecent: Math.max(1, keep),
+      factsScope: input.factsScope,
+      userId: input.userId,
+      model: input.model,
+      summaryMaxChars: config.summaryMaxChars,
+      maxSpan: 5000,
+    });
+  } catch (error) {
+    if (isColonyError(error, 'conflict')) return null;
+    throw error;
+  }
+}
