@@ -2,7 +2,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort, type SpawnedServer, spawnServer } from '../server/test-support/spawn-server.js';
+import {
+  callApi,
+  freePort,
+  type SpawnedServer,
+  spawnServer,
+  until,
+} from '../server/test-support/spawn-server.js';
 import { createPostgresDatabase, testDialects } from '../storage/test-support/databases.js';
 
 const adminKey = 'colony-test-admin-key-delegation-0123456789abcdef';
@@ -22,29 +28,8 @@ function ends(file: string): number {
     .filter((line) => line.includes('"event":"end"')).length;
 }
 
-async function api<T>(server: SpawnedServer, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${adminKey}`, 'Content-Type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const json = (await response.json()) as T;
-  if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
-async function until<T>(
-  what: string,
-  check: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 90_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+function api<T>(server: SpawnedServer, method: string, path: string, body?: unknown): Promise<T> {
+  return callApi<T>(server.url, adminKey, method, path, body);
 }
 
 describe.each(testDialects)('delegation survives SIGKILL on %s', (dialect) => {

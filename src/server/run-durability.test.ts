@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, testDialects } from '../storage/test-support/databases.js';
-import { freePort, type SpawnedServer, spawnServer } from './test-support/spawn-server.js';
+import { callApi, freePort, type SpawnedServer, spawnServer, until } from './test-support/spawn-server.js';
 
 const adminKey = 'colony-test-admin-key-0123456789abcdefghijklmnop';
 
@@ -35,29 +35,8 @@ function callLog(file: string): Array<{ event: string; pid: number }> {
     .map((line) => JSON.parse(line) as { event: string; pid: number });
 }
 
-async function until<T>(
-  what: string,
-  check: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-async function api<T>(server: SpawnedServer, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${adminKey}`, 'Content-Type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const json = (await response.json()) as T;
-  if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${JSON.stringify(json)}`);
-  return json;
+function api<T>(server: SpawnedServer, method: string, path: string, body?: unknown): Promise<T> {
+  return callApi<T>(server.url, adminKey, method, path, body);
 }
 
 describe.each(testDialects)('runs survive SIGKILL on %s', (dialect) => {
