@@ -6,6 +6,7 @@ import { systemActor } from '../context/index.js';
 import { transact } from '../events/index.js';
 import {
   type AssembledContext,
+  budgetedWindow,
   chatConcurrencyKey,
   type Run,
   type RunHooks,
@@ -19,7 +20,7 @@ import { isRealModel } from './contradiction.js';
 import type { MemoryConfig } from './memory-config.js';
 import { factsScopeOf, loadRunTurn, type RunTurn } from './run-turn.js';
 import type { MemoryContext, MemoryRuntime } from './runtime.js';
-import { estimateTokens, markInjected } from './text.js';
+import { markInjected } from './text.js';
 import type { SignalWeights } from './types.js';
 import { compactIfOverflowing } from './window-compaction.js';
 
@@ -71,19 +72,7 @@ async function windowAfterCursor(
   if (rows.length === 0 || Number(rows[0]?.seq) !== turn.trigger.seq) {
     rows.unshift({ seq: turn.trigger.seq, role: 'user', content: turn.trigger.content });
   }
-  const window: ModelMessage[] = [];
-  let spent = 0;
-  for (const row of rows) {
-    const cost = estimateTokens(row.content);
-    if (window.length > 0 && spent + cost > budgetTokens) break;
-    spent += cost;
-    window.push(
-      row.role === 'assistant'
-        ? { role: 'assistant', content: row.content }
-        : { role: 'user', content: row.content },
-    );
-  }
-  return window.reverse();
+  return budgetedWindow(rows, budgetTokens);
 }
 
 function systemPrompt(instructions: string, block: MemoryContextBlock | null, summary: string): string {

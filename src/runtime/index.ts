@@ -13,7 +13,7 @@ export {
   type RunResumer,
 } from './approvals.js';
 export { executeRun, failRun, finishRun, type RunOutcome } from './execute-run.js';
-export { estimateTokens, recentWindow, stepsToMessages } from './prompt.js';
+export { budgetedWindow, estimateTokens, recentWindow, stepsToMessages } from './prompt.js';
 export { getRun } from './queries.js';
 export {
   agentRunKind,

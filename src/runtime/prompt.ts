@@ -31,9 +31,20 @@ export async function recentWindow(
     .orderBy('seq', 'desc')
     .limit(500)
     .execute();
+  return budgetedWindow(rows, budgetTokens);
+}
+
+/**
+ * Takes messages newest first until `budgetTokens` is spent (the newest is always kept) and
+ * returns them oldest first, as model messages.
+ */
+export function budgetedWindow(
+  newestFirst: ReadonlyArray<{ role: string; content: string }>,
+  budgetTokens: number,
+): ModelMessage[] {
   const window: ModelMessage[] = [];
   let spent = 0;
-  for (const row of rows) {
+  for (const row of newestFirst) {
     const cost = estimateTokens(row.content);
     if (window.length > 0 && spent + cost > budgetTokens) break;
     spent += cost;
