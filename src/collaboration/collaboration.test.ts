@@ -33,7 +33,11 @@ async function say(harness: HttpHarness, agent: string, content: string) {
 describe.each(testDialects)('delegation and agent messaging on %s', (dialect) => {
   let harness: HttpHarness;
   beforeAll(async () => {
-    harness = await createHttpHarness(dialect, { workers: true, config: { workers: 4 } });
+    harness = await createHttpHarness(dialect, {
+      workers: true,
+      config: { workers: 4 },
+      env: { COLONY_HTTP_APPROVAL: 'always' },
+    });
     const tools = ['delegate', 'send_message', 'ask_agent', 'check_inbox'];
     await harness.request('POST', '/v1/agents', { body: { name: 'lead', tools } });
     await harness.request('POST', '/v1/agents', { body: { name: 'middle', tools } });
@@ -47,6 +51,7 @@ describe.each(testDialects)('delegation and agent messaging on %s', (dialect) =>
     await harness.request('POST', '/v1/agents', {
       body: { name: 'writer', capabilities: { text: 'prose', tags: ['writing'] } },
     });
+    await harness.request('POST', '/v1/agents', { body: { name: 'gated', tools: ['http_request'] } });
   });
   afterAll(async () => {
     await harness.close();
@@ -160,5 +165,35 @@ describe.each(testDialects)('delegation and agent messaging on %s', (dialect) =>
     expect(runs).toHaveLength(1);
     const other = await harness.request('GET', '/v1/agents/writer/messages', { key: harness.keys.otherOrg });
     expect(other.status).toBe(404);
+  });
+
+  it('canceling a delegating run cancels the delegated run', async () => {
+    const chat = (await (await harness.request('POST', '/v1/chats', { body: { agent: 'lead' } })).json()) as {
+      id: string;
+    };
+    const task = `please ${directive('http_request', { url: 'http://127.0.0.1:9/never' })}`;
+    const posted = (await (
+      await harness.request('POST', `/v1/chats/${chat.id}/messages`, {
+        body: { content: directive('delegate', { to: 'gated', task }) },
+      })
+    ).json()) as { run: { id: string } };
+    let childRunId: string | undefined;
+    for (let attempt = 0; attempt < 400 && !childRunId; attempt++) {
+      const handoff = await harness.colony.database.db
+        .selectFrom('agent_handoff')
+        .innerJoin('run', 'run.id', 'agent_handoff.child_run_id')
+        .select(['run.id', 'run.status'])
+        .where('agent_handoff.parent_run_id', '=', posted.run.id)
+        .executeTakeFirst();
+      if (handoff?.status === 'waiting') childRunId = handoff.id;
+      else await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(childRunId).toBeDefined();
+    const canceled = await harness.request('POST', `/v1/runs/${posted.run.id}/cancel`);
+    expect(await canceled.json()).toMatchObject({ status: 'canceled' });
+    const child = (await (await harness.request('GET', `/v1/runs/${childRunId}`)).json()) as {
+      status: string;
+    };
+    expect(child.status).toBe('canceled');
   });
 });

@@ -1,6 +1,6 @@
 import type { RunScheduler } from '../chats/index.js';
 import { ColonyError, isColonyError } from '../errors/index.js';
-import { cancelTask, enqueueTask, resumeTask, type TaskHandler } from '../tasks/index.js';
+import { cancelTask, enqueueTask, onTasksCanceled, resumeTask, type TaskHandler } from '../tasks/index.js';
 import type { RunResumer } from './approvals.js';
 import { executeRun, failRun } from './execute-run.js';
 import type { RuntimeServices } from './run-types.js';
@@ -112,3 +112,31 @@ export function createAgentRunHandler(services: RuntimeServices): TaskHandler {
     }
   };
 }
+
+/**
+ * Runs mirror their tasks: when a task tree is canceled (a mission stop, a delegating run's
+ * cancel, the org-wide stop), the runs of canceled agent-run tasks end as canceled in the same
+ * transaction, with their events.
+ */
+onTasksCanceled(async (transaction, outbox, canceledTaskIds, reason) => {
+  const now = Date.now();
+  for (let start = 0; start < canceledTaskIds.length; start += 500) {
+    const runs = await transaction
+      .updateTable('run')
+      .set({ status: 'canceled', error: reason, finished_at: now, updated_at: now })
+      .where('task_id', 'in', canceledTaskIds.slice(start, start + 500))
+      .where('status', 'not in', ['succeeded', 'failed', 'canceled'])
+      .returning(['id', 'org_id', 'conversation_id'])
+      .execute();
+    for (const run of runs) {
+      await outbox.emit({
+        type: 'run-canceled',
+        orgId: run.org_id,
+        runId: run.id,
+        conversationId: run.conversation_id,
+        subjectId: run.id,
+        payload: { reason },
+      });
+    }
+  }
+});

@@ -1,5 +1,6 @@
 import { ColonyError, notFound } from '../errors/index.js';
 import { transact } from '../events/index.js';
+import { runCancelHooks } from './cancel-hooks.js';
 import type { TaskServices } from './enqueue-task.js';
 import { settleDependents } from './settle-dependents.js';
 import { getTask } from './task-queries.js';
@@ -68,6 +69,12 @@ export async function cancelTask(
         payload: { reason, rootId: taskId },
       });
     }
+    await runCancelHooks(
+      transaction,
+      outbox,
+      canceled.map((row) => row.id),
+      reason,
+    );
     const withDependents = canceled.filter((row) => row.has_dependents).map((row) => row.id);
     const settled = await settleDependents(transaction, outbox, withDependents, now);
     return [...canceled.map((row) => row.id), ...settled];

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Services } from '../context/index.js';
 import { invalidInput, notFound } from '../errors/index.js';
-import type { DirectTaskAccess, DirectTaskRow, Row } from '../storage/index.js';
+import type { NewRow, Row } from '../storage/index.js';
 import { taskStore, toJson } from '../storage/index.js';
 import { toTaskRecord } from './task-record.js';
 import { taskSignals } from './task-signals.js';
@@ -37,13 +37,9 @@ export async function enqueueTasks(
 ): Promise<TaskRecord[]> {
   inputs.forEach(validate);
   if (inputs.length === 0) return [];
-  const direct = transaction ? undefined : taskStore(services.database).enqueueDirect;
-  const result =
-    direct && !inputs.some((input) => input.idempotencyKey)
-      ? await direct((access) => insertDirect(services, inputs, access))
-      : transaction
-        ? await insertTasks(services, inputs, transaction)
-        : await services.database.transaction((open) => insertTasks(services, inputs, open));
+  const result = transaction
+    ? await insertTasks(services, inputs, transaction)
+    : await services.database.transaction((open) => insertTasks(services, inputs, open));
   if (result.someReady) taskSignals(services.database).wake();
   return result.tasks;
 }
@@ -65,8 +61,6 @@ function validate(input: EnqueueTaskInput, index: number): void {
 }
 
 const identity = (orgId: string, key: string) => `${orgId}\u0000${key}`;
-const keyOf = (input: EnqueueTaskInput) =>
-  input.idempotencyKey ? identity(input.orgId, input.idempotencyKey) : undefined;
 
 async function existingByKey(executor: TaskExecutor, inputs: readonly EnqueueTaskInput[]) {
   const found = new Map<string, Row<'task'>>();
@@ -97,6 +91,8 @@ async function insertTasks(
   const now = services.clock.now();
   const hasKeys = inputs.some((input) => input.idempotencyKey);
   const existing = hasKeys ? await existingByKey(executor, inputs) : new Map<string, Row<'task'>>();
+  const keyOf = (input: EnqueueTaskInput) =>
+    input.idempotencyKey ? identity(input.orgId, input.idempotencyKey) : undefined;
   const fresh = inputs.filter((input) => {
     const key = keyOf(input);
     return !(key && existing.has(key));
@@ -108,85 +104,8 @@ async function insertTasks(
   const dependencies = await lockDependencies(services, executor, fresh);
   const parents = await parentStatuses(executor, fresh);
 
-  const { rows, dependencyRows, plan } = planRows(services, inputs, {
-    existing,
-    dependencies,
-    parents,
-    now,
-  });
-
-  const inserted = await insertRows(executor, rows);
-  for (let start = 0; start < dependencyRows.length; start += insertChunk) {
-    await executor
-      .insertInto('task_dependency')
-      .values(dependencyRows.slice(start, start + insertChunk))
-      .execute();
-  }
-  // A row that lost to a concurrent insert of the same idempotency key: read the winner.
-  if (rows.some((row) => !inserted.has(row.id))) {
-    for (const [key, row] of await existingByKey(executor, fresh)) existing.set(key, row);
-  }
-
-  const someReady = [...inserted.values()].some((row) => row.status === 'ready');
-  if (someReady) await taskStore(services.database).notify(executor);
-
-  const tasks = plan.map(({ key, id }) => {
-    const row = (id && inserted.get(id)) || (key && existing.get(key));
-    if (!row) throw new Error(`task ${id ?? key} vanished during enqueue`);
-    return toTaskRecord(row);
-  });
-  return { tasks, someReady };
-}
-
-/**
- * The SQLite fast path (no caller transaction, no idempotency keys): the same plan as
- * `insertTasks`, run synchronously with prepared statements in one immediate transaction.
- */
-function insertDirect(
-  services: TaskServices,
-  inputs: readonly EnqueueTaskInput[],
-  access: DirectTaskAccess,
-): { tasks: TaskRecord[]; someReady: boolean } {
-  const now = services.clock.now();
-  const dependencyIds = [...new Set(inputs.flatMap((input) => input.dependsOn ?? []))];
-  const dependencies = new Map(access.markDependencies(dependencyIds).map((row) => [row.id, row]));
-  const parentIds = [...new Set(inputs.flatMap((input) => (input.parentId ? [input.parentId] : [])))];
-  const parents = access.statuses(parentIds);
-  const { rows, dependencyRows } = planRows(services, inputs, {
-    existing: new Map(),
-    dependencies,
-    parents,
-    now,
-  });
-  const tasks = rows.map((row) => toTaskRecord(access.insertTask(row)));
-  for (const row of dependencyRows) access.insertDependency(row);
-  return { tasks, someReady: rows.some((row) => row.status === 'ready') };
-}
-
-interface PlanLookups {
-  /** Tasks already holding an idempotency key of the batch, by `identity(org, key)`. */
-  existing: ReadonlyMap<string, unknown>;
-  dependencies: ReadonlyMap<string, { org_id: string; status: string }>;
-  parents: ReadonlyMap<string, string>;
-  now: number;
-}
-
-interface RowPlan {
-  rows: NewTaskRow[];
-  dependencyRows: Array<{ task_id: string; depends_on_id: string; org_id: string }>;
-  /** Per input: the id it was inserted as, or the idempotency key of the task it resolves to. */
-  plan: Array<{ key: string | undefined; id: string | undefined }>;
-}
-
-/** Decides each input's row: its initial status from its dependencies and parent, or an existing task. */
-function planRows(
-  services: TaskServices,
-  inputs: readonly EnqueueTaskInput[],
-  lookups: PlanLookups,
-): RowPlan {
-  const { existing, dependencies, parents, now } = lookups;
-  const rows: NewTaskRow[] = [];
-  const dependencyRows: RowPlan['dependencyRows'] = [];
+  const rows: Array<NewTaskRow> = [];
+  const dependencyRows: Array<NewRow<'task_dependency'>> = [];
   const plan: Array<{ key: string | undefined; id: string | undefined }> = [];
   const batchKeys = new Map<string, string>();
   for (const input of inputs) {
@@ -226,10 +145,30 @@ function planRows(
     if (key) batchKeys.set(key, row.id);
   }
 
-  return { rows, dependencyRows, plan };
+  const inserted = await insertRows(executor, rows);
+  for (let start = 0; start < dependencyRows.length; start += insertChunk) {
+    await executor
+      .insertInto('task_dependency')
+      .values(dependencyRows.slice(start, start + insertChunk))
+      .execute();
+  }
+  // A row that lost to a concurrent insert of the same idempotency key: read the winner.
+  if (rows.some((row) => !inserted.has(row.id))) {
+    for (const [key, row] of await existingByKey(executor, fresh)) existing.set(key, row);
+  }
+
+  const someReady = [...inserted.values()].some((row) => row.status === 'ready');
+  if (someReady) await taskStore(services.database).notify(executor);
+
+  const tasks = plan.map(({ key, id }) => {
+    const row = (id && inserted.get(id)) || (key && existing.get(key));
+    if (!row) throw new Error(`task ${id ?? key} vanished during enqueue`);
+    return toTaskRecord(row);
+  });
+  return { tasks, someReady };
 }
 
-type NewTaskRow = DirectTaskRow;
+type NewTaskRow = NewRow<'task'> & { id: string; status: string; org_id: string };
 
 function newRow(services: TaskServices, input: EnqueueTaskInput, now: number): NewTaskRow {
   return {
@@ -240,11 +179,15 @@ function newRow(services: TaskServices, input: EnqueueTaskInput, now: number): N
     status: 'ready',
     priority: input.priority ?? 0,
     run_at: input.runAt ?? now,
+    attempts: 0,
     max_attempts: input.maxAttempts ?? defaultMaxAttempts,
+    locked_by: null,
+    locked_until: null,
     concurrency_key: input.concurrencyKey ?? null,
     idempotency_key: input.idempotencyKey ?? null,
     parent_id: input.parentId ?? null,
     last_error: null,
+    result: null,
     deadline_at: input.deadlineAt ?? null,
     timeout_ms: input.timeoutMs ?? null,
     on_dependency_failure: input.onDependencyFailure ?? 'cancel',
@@ -298,7 +241,7 @@ async function insertRows(
   rows: readonly NewTaskRow[],
 ): Promise<Map<string, Row<'task'>>> {
   const inserted = new Map<string, Row<'task'>>();
-  const plain = rows.filter((row) => !row.concurrency_key).map((row) => ({ ...row, attempts: 0 }));
+  const plain = rows.filter((row) => !row.concurrency_key);
   for (let start = 0; start < plain.length; start += insertChunk) {
     const returned = await executor
       .insertInto('task')
@@ -316,7 +259,6 @@ async function insertRows(
       .insertInto('task')
       .values({
         ...row,
-        attempts: 0,
         key_seq: sql<number>`(select coalesce(max(key_seq), 0) + 1 from task where concurrency_key = ${row.concurrency_key})`,
       })
       .onConflict((conflict) =>

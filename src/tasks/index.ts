@@ -5,6 +5,7 @@ export {
   isApiTaskKind,
   maxSleepMs,
 } from './builtin-handlers.js';
+export { type CancelHook, onTasksCanceled } from './cancel-hooks.js';
 export { cancelTask } from './cancel-task.js';
 export { recordEffect } from './effects.js';
 export { enqueueTask, enqueueTasks, type TaskServices } from './enqueue-task.js';

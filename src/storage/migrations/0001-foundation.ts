@@ -171,6 +171,7 @@ export const foundation: Migration = {
       .columns(['conversation_id', 'created_at'])
       .execute();
     await db.schema.createIndex('run_status').on('run').columns(['status']).execute();
+    await db.schema.createIndex('run_task').on('run').columns(['task_id']).execute();
 
     await db.schema
       .createTable('run_step')
