@@ -2,8 +2,6 @@ export { type Database, type Executor, type OpenDatabaseOptions, openDatabase } 
 export type { Dialect, DialectName } from './dialects/dialect.js';
 export {
   type ClaimRequest,
-  type DirectTaskAccess,
-  type DirectTaskRow,
   type SucceededTask,
   type TaskCycleResult,
   type TaskLease,

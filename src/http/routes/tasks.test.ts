@@ -107,6 +107,17 @@ describe.each(testDialects)('tasks API authorization and validation on %s', (dia
     },
   );
 
+  it('describes the task routes in /openapi.json', async () => {
+    const spec = await json<{
+      paths: Record<string, Record<string, unknown>>;
+      components: { schemas: object };
+    }>(harness.request('GET', '/openapi.json', { key: null }));
+    expect(Object.keys(spec.paths['/v1/tasks'] ?? {}).sort()).toEqual(['get', 'post']);
+    expect(Object.keys(spec.paths['/v1/tasks/{id}'] ?? {})).toEqual(['get']);
+    expect(Object.keys(spec.paths['/v1/tasks/{id}/cancel'] ?? {})).toEqual(['post']);
+    expect(Object.keys(spec.components.schemas)).toEqual(expect.arrayContaining(['Task', 'TaskDetail']));
+  });
+
   it('viewers can read', async () => {
     expect((await harness.request('GET', '/v1/tasks', { key: harness.keys.viewer })).status).toBe(200);
     const detail = await json<TaskDetail>(

@@ -63,46 +63,6 @@ export interface TaskStore {
   notify(transaction: Kysely<Schema>): Promise<void>;
   /** Calls `onWake` when another process notifies; reconnects on error. Returns a stop function. */
   listen(onWake: () => void): () => Promise<void>;
-  /**
-   * The enqueue fast path, where the dialect has one (SQLite): runs `work` synchronously in one
-   * immediate transaction with prepared statements, outside Kysely; a throw rolls it back.
-   * Undefined on Postgres (enqueues go through Kysely there).
-   */
-  enqueueDirect?: <T>(work: (access: DirectTaskAccess) => T) => Promise<T>;
-}
-
-/** What an enqueue needs, as synchronous prepared statements (see `TaskStore.enqueueDirect`). */
-export interface DirectTaskAccess {
-  /** Sets `has_dependents` on each task and returns the ones that exist. */
-  markDependencies(ids: readonly string[]): Array<{ id: string; org_id: string; status: string }>;
-  /** The status of each existing task. */
-  statuses(ids: readonly string[]): Map<string, string>;
-  /** Inserts one row (a concurrency key takes the next `key_seq` of its key); returns it. */
-  insertTask(row: DirectTaskRow): Row<'task'>;
-  insertDependency(row: { task_id: string; depends_on_id: string; org_id: string }): void;
-}
-
-/** The columns an enqueue sets; the rest take their defaults. */
-export interface DirectTaskRow {
-  id: string;
-  org_id: string;
-  kind: string;
-  payload: string;
-  status: string;
-  priority: number;
-  run_at: number;
-  max_attempts: number;
-  concurrency_key: string | null;
-  idempotency_key: string | null;
-  parent_id: string | null;
-  last_error: string | null;
-  deadline_at: number | null;
-  timeout_ms: number | null;
-  on_dependency_failure: string;
-  pending_dependencies: number;
-  created_at: number;
-  updated_at: number;
-  finished_at: number | null;
 }
 
 const stores = new WeakMap<Database, TaskStore>();

@@ -1,13 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Database } from '../database.js';
 import type { Row } from '../schema.js';
-import type {
-  DirectTaskAccess,
-  DirectTaskRow,
-  SucceededTask,
-  TaskLease,
-  TaskStore,
-} from './dialect-tasks.js';
+import type { SucceededTask, TaskLease, TaskStore } from './dialect-tasks.js';
 
 const unfinished = `('pending', 'ready', 'running', 'waiting')`;
 
@@ -48,46 +42,6 @@ const saveStepSql = `
 insert into task_step (task_id, name, result, created_at) values (?, ?, ?, ?)
 on conflict do nothing`;
 
-const directColumns = [
-  'id',
-  'org_id',
-  'kind',
-  'payload',
-  'status',
-  'priority',
-  'run_at',
-  'max_attempts',
-  'concurrency_key',
-  'idempotency_key',
-  'parent_id',
-  'last_error',
-  'deadline_at',
-  'timeout_ms',
-  'on_dependency_failure',
-  'pending_dependencies',
-  'created_at',
-  'updated_at',
-  'finished_at',
-] as const satisfies ReadonlyArray<keyof DirectTaskRow>;
-
-const insertTaskSql = `
-insert into task (${directColumns.join(', ')}, attempts)
-values (${directColumns.map((column) => `@${column}`).join(', ')}, 0)`;
-
-const insertKeyedTaskSql = `
-insert into task (${directColumns.join(', ')}, attempts, key_seq)
-values (${directColumns.map((column) => `@${column}`).join(', ')}, 0,
-  (select coalesce(max(key_seq), 0) + 1 from task where concurrency_key = @concurrency_key))
-returning key_seq`;
-
-interface DirectStatements {
-  insertTask: BetterSqlite3.Statement;
-  insertKeyedTask: BetterSqlite3.Statement;
-  insertDependency: BetterSqlite3.Statement;
-  markDependency: BetterSqlite3.Statement;
-  status: BetterSqlite3.Statement;
-}
-
 interface Statements {
   claim: BetterSqlite3.Statement;
   succeed: BetterSqlite3.Statement;
@@ -116,67 +70,6 @@ export function createSqliteTaskStore(database: Database): TaskStore {
     return statements;
   };
   const exclusive = <T>(fn: () => T): Promise<T> => database.db.connection().execute(async () => fn());
-
-  let directStatements: DirectStatements | undefined;
-  const direct = (): DirectStatements => {
-    directStatements ??= {
-      insertTask: raw.prepare(insertTaskSql),
-      insertKeyedTask: raw.prepare(insertKeyedTaskSql),
-      insertDependency: raw.prepare(
-        'insert into task_dependency (task_id, depends_on_id, org_id) values (?, ?, ?)',
-      ),
-      markDependency: raw.prepare(
-        'update task set has_dependents = 1 where id = ? returning id, org_id, status',
-      ),
-      status: raw.prepare('select status from task where id = ?'),
-    };
-    return directStatements;
-  };
-  const access: DirectTaskAccess = {
-    markDependencies(ids) {
-      const { markDependency } = direct();
-      return ids.flatMap((id) => {
-        const row = markDependency.get(id) as { id: string; org_id: string; status: string } | undefined;
-        return row ? [row] : [];
-      });
-    },
-    statuses(ids) {
-      const { status } = direct();
-      const found = new Map<string, string>();
-      for (const id of ids) {
-        const row = status.get(id) as { status: string } | undefined;
-        if (row) found.set(id, row.status);
-      }
-      return found;
-    },
-    insertTask(row) {
-      // No `returning *` (it costs more than the insert): the row is the input plus the defaults.
-      let keySeq: number | null = null;
-      if (row.concurrency_key) {
-        keySeq = (direct().insertKeyedTask.get(row) as { key_seq: number }).key_seq;
-      } else {
-        direct().insertTask.run(row);
-      }
-      const inserted: Row<'task'> = {
-        ...row,
-        attempts: 0,
-        locked_by: null,
-        locked_until: null,
-        result: null,
-        key_seq: keySeq,
-        claim_count: 0,
-        started_at: null,
-        has_dependents: 0,
-        wake_requested: 0,
-        wait_reason: null,
-      };
-      return inserted;
-    },
-    insertDependency(row) {
-      direct().insertDependency.run(row.task_id, row.depends_on_id, row.org_id);
-    },
-  };
-  const runDirect = raw.transaction(<T>(work: (handle: DirectTaskAccess) => T): T => work(access));
 
   const cycle = raw.transaction(
     (
@@ -227,9 +120,6 @@ export function createSqliteTaskStore(database: Database): TaskStore {
       return exclusive(() => {
         prepared().saveStep.run(taskId, name, result, now);
       });
-    },
-    enqueueDirect(work) {
-      return exclusive(() => runDirect.immediate(work) as ReturnType<typeof work>);
     },
     async lockConcurrencyKeys() {},
     async lockTasks() {},
