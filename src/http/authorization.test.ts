@@ -120,7 +120,13 @@ const routes: RouteCase[] = [
     invalid: { body: { content: '' }, field: 'content' },
     scoped: true,
   },
-  { name: 'agent inbox', method: 'GET', path: (f) => `/v1/agents/${f.agentId}/messages`, minimum: 'viewer', scoped: true },
+  {
+    name: 'agent inbox',
+    method: 'GET',
+    path: (f) => `/v1/agents/${f.agentId}/messages`,
+    minimum: 'viewer',
+    scoped: true,
+  },
   {
     name: 'create key',
     method: 'POST',
