@@ -5,6 +5,7 @@ import { registerChatCommand } from './commands/chat.js';
 import { registerKeysCommand } from './commands/keys.js';
 import { registerMemoryCommand } from './commands/memory.js';
 import { registerMigrateCommand } from './commands/migrate.js';
+import { registerMissionCommand } from './commands/mission.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerTaskCommand } from './commands/task.js';
@@ -38,6 +39,7 @@ export function createProgram(cli: CliContext): Command {
   registerAgentCommand(program, cli);
   registerChatCommand(program, cli);
   registerRunCommand(program, cli);
+  registerMissionCommand(program, cli);
   registerTaskCommand(program, cli);
   registerMemoryCommand(program, cli);
   for (const command of program.commands) applyToTree(command);

@@ -20,7 +20,8 @@ export interface Outbox {
 /**
  * Runs `fn` in one transaction. Events emitted through the outbox are inserted in the same
  * transaction and published to the bus only after the commit succeeds; a failure rolls back the
- * change and its events together, so nothing half-written survives.
+ * change and its events together, so nothing half-written survives. A deadlock or serialization
+ * failure reported by Postgres reruns the unit of work (so `fn` must not have outside effects).
  *
  * @example
  * const agent = await transact(services, async (transaction, outbox) => {
@@ -33,22 +34,39 @@ export async function transact<T>(
   services: UnitOfWorkServices,
   fn: (transaction: Transaction<Schema>, outbox: Outbox) => Promise<T>,
 ): Promise<T> {
-  const published: StoredEvent[] = [];
-  const result = await services.database.transaction(async (transaction) => {
-    let locked = false;
-    const outbox: Outbox = {
-      async emit(...events) {
-        if (!locked) {
-          await services.database.dialect.lockEventSequence(transaction);
-          locked = true;
-        }
-        const stored = await insertEvents(transaction, events, services.ids, services.clock.now());
-        published.push(...stored);
-        return stored;
-      },
-    };
-    return fn(transaction, outbox);
-  });
-  services.bus.publish(published);
-  return result;
+  for (let attempt = 1; ; attempt++) {
+    const published: StoredEvent[] = [];
+    try {
+      const result = await services.database.transaction(async (transaction) => {
+        let locked = false;
+        const outbox: Outbox = {
+          async emit(...events) {
+            if (!locked) {
+              await services.database.dialect.lockEventSequence(transaction);
+              locked = true;
+            }
+            const stored = await insertEvents(transaction, events, services.ids, services.clock.now());
+            published.push(...stored);
+            return stored;
+          },
+        };
+        return fn(transaction, outbox);
+      });
+      services.bus.publish(published);
+      return result;
+    } catch (error) {
+      if (attempt >= maxAttempts || !isTransientConflict(error)) throw error;
+    }
+  }
+}
+
+const maxAttempts = 4;
+
+/**
+ * Postgres aborts one side of a deadlock (40P01) or a serialization conflict (40001); the whole
+ * unit of work is then safe to run again, since nothing of it was committed.
+ */
+function isTransientConflict(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '40P01' || code === '40001';
 }

@@ -21,9 +21,15 @@ export function offlineReport(goal: string, tasks: readonly AnsweredTask[]): str
     (task) =>
       `## ${task.key} · ${task.title}\n_by ${task.agents.join(', ') || 'unknown'}${task.vote ? `, ${task.vote}` : ''}_\n\n${task.answer.trim()}`,
   );
-  return [`# Mission report`, '', `Goal: ${goal}`, '', `${tasks.length} task(s) completed.`, '', ...sections].join(
-    '\n',
-  );
+  return [
+    `# Mission report`,
+    '',
+    `Goal: ${goal}`,
+    '',
+    `${tasks.length} task(s) completed.`,
+    '',
+    sections.join('\n\n'),
+  ].join('\n');
 }
 
 /** Writes the final report: a real model synthesizes the answers; offline, they are joined. */
@@ -32,7 +38,8 @@ export async function aggregateReport(
   input: { model: string; goal: string; tasks: readonly AnsweredTask[]; signal?: AbortSignal },
 ): Promise<{ report: string; usage: Usage; method: 'model' | 'offline' }> {
   const resolved = models.resolve(input.model);
-  if (resolved.offline) return { report: offlineReport(input.goal, input.tasks), usage: noUsage(), method: 'offline' };
+  if (resolved.offline)
+    return { report: offlineReport(input.goal, input.tasks), usage: noUsage(), method: 'offline' };
   const result = await generateText({
     model: resolved.model,
     ...(input.signal ? { abortSignal: input.signal } : {}),
@@ -43,7 +50,8 @@ export async function aggregateReport(
       `Goal: ${input.goal}`,
       '',
       ...input.tasks.map(
-        (task) => `## ${task.key}: ${task.title} (by ${task.agents.join(', ')}${task.vote ? `, ${task.vote}` : ''})\n${cut(task.answer, 6000)}`,
+        (task) =>
+          `## ${task.key}: ${task.title} (by ${task.agents.join(', ')}${task.vote ? `, ${task.vote}` : ''})\n${cut(task.answer, 6000)}`,
       ),
     ].join('\n'),
   });

@@ -112,7 +112,9 @@ export async function approveCheckpoints(
         .where('status', '=', 'checkpoint')
         .execute();
       await resumeTask(services, checkpoint.waiting_task_id, transaction);
-      await outbox.emit(missionEvent(mission, 'mission-checkpoint-approved', { name: checkpoint.name, by: actor.id }));
+      await outbox.emit(
+        missionEvent(mission, 'mission-checkpoint-approved', { name: checkpoint.name, by: actor.id }),
+      );
     }
     await recordAudit(transaction, services, actor, {
       action: 'mission.checkpoint.approve',

@@ -60,29 +60,42 @@ interface Document {
   length: number;
 }
 
+const documentCache = new Map<string, Document>();
+
 function documentOf(candidate: RoutingCandidate): Document {
+  const key = `${candidate.name}\u0000${candidate.capabilityText}\u0000${candidate.tags.join('\u0000')}`;
+  const cached = documentCache.get(key);
+  if (cached) return cached;
   // Tags count twice: an explicit tag is a stronger claim than prose.
   const tagTerms = candidate.tags.flatMap((tag) => terms(tag));
   const words = [...terms(`${candidate.name} ${candidate.capabilityText}`), ...tagTerms, ...tagTerms];
   const counts = new Map<string, number>();
   for (const word of words) counts.set(word, (counts.get(word) ?? 0) + 1);
-  return { counts, length: words.length };
+  const document = { counts, length: words.length };
+  if (documentCache.size >= 10_000) documentCache.clear();
+  documentCache.set(key, document);
+  return document;
 }
 
 /** BM25 of the query against each candidate's capability document, divided by the best (0 when none match). */
 function capabilityMatch(query: string, candidates: readonly RoutingCandidate[]): number[] {
   const documents = candidates.map(documentOf);
   const queryTerms = [...new Set(terms(query))];
-  const averageLength = documents.reduce((sum, doc) => sum + doc.length, 0) / Math.max(1, documents.length) || 1;
+  const averageLength =
+    documents.reduce((sum, doc) => sum + doc.length, 0) / Math.max(1, documents.length) || 1;
+  const idf = queryTerms.map((term) => {
+    let containing = 0;
+    for (const doc of documents) if (doc.counts.has(term)) containing++;
+    return Math.log(1 + (documents.length - containing + 0.5) / (containing + 0.5));
+  });
   const scores = documents.map((doc) => {
     let score = 0;
-    for (const term of queryTerms) {
+    for (const [index, term] of queryTerms.entries()) {
       const frequency = doc.counts.get(term) ?? 0;
       if (frequency === 0) continue;
-      let containing = 0;
-      for (const other of documents) if (other.counts.has(term)) containing++;
-      const idf = Math.log(1 + (documents.length - containing + 0.5) / (containing + 0.5));
-      score += (idf * frequency * (k1 + 1)) / (frequency + k1 * (1 - b + (b * doc.length) / averageLength));
+      score +=
+        ((idf[index] ?? 0) * frequency * (k1 + 1)) /
+        (frequency + k1 * (1 - b + (b * doc.length) / averageLength));
     }
     return score;
   });

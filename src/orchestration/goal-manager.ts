@@ -5,9 +5,9 @@ import { isRetryable, type TaskHandler, type TaskRunContext } from '../tasks/ind
 import { aggregateReport } from './aggregator.js';
 import { reachCheckpoint } from './checkpoints.js';
 import { launchPlan } from './launch-plan.js';
-import { cancelMissionWork, enforceBudget, haltMission } from './mission-work.js';
 import { loadMissionRow, loadMissionTasks, missionEvent } from './mission-store.js';
 import { type MissionOptions, terminalMissionStates, type Violation } from './mission-types.js';
+import { cancelMissionWork, enforceBudget, haltMission } from './mission-work.js';
 import { planMission, type ReplanContext } from './planner.js';
 import { loadCandidates } from './routing-store.js';
 import type { OrchestrationServices } from './services.js';
@@ -41,7 +41,11 @@ export function createGoalManager(services: OrchestrationServices): TaskHandler 
   };
 }
 
-async function manage(services: OrchestrationServices, context: TaskRunContext, missionId: string): Promise<unknown> {
+async function manage(
+  services: OrchestrationServices,
+  context: TaskRunContext,
+  missionId: string,
+): Promise<unknown> {
   const db = services.database.db;
   for (;;) {
     const mission = await loadMissionRow(db, missionId);
@@ -69,7 +73,9 @@ async function manage(services: OrchestrationServices, context: TaskRunContext, 
         await haltMission(services, missionId, { state: 'failed', reason });
         return { state: 'failed' };
       }
-      await context.step(`launch-${generation}`, () => launchPlan(services, mission, planned, context.signal));
+      await context.step(`launch-${generation}`, () =>
+        launchPlan(services, mission, planned, context.signal),
+      );
       if (await enforceBudget(services, missionId)) return { state: 'failed' };
       continue;
     }
@@ -77,24 +83,26 @@ async function manage(services: OrchestrationServices, context: TaskRunContext, 
     const tasks = await loadMissionTasks(db, missionId);
     const current = tasks.filter((task) => Number(task.generation) === generation);
     const failed = current.filter((task) => task.status === 'failed');
-    const errors = current.reduce(
-      (sum, task) => sum + parseJson<Violation[]>(task.violations, []).length,
-      0,
-    );
+    const errors = current.reduce((sum, task) => sum + parseJson<Violation[]>(task.violations, []).length, 0);
     if (failed.length > 0 || errors >= options.errorThreshold) {
       const reason =
         failed.length > 0
           ? `${failed.map((task) => `task ${task.key} failed (${cut(task.error ?? 'unknown error', 300)})`).join('; ')}`
           : `error threshold reached: ${errors} violations or failed runs (threshold ${options.errorThreshold})`;
       if (Number(mission.replans) >= maxReplans) {
-        await haltMission(services, missionId, { state: 'failed', reason: `${reason}; already replanned, giving up` });
+        await haltMission(services, missionId, {
+          state: 'failed',
+          reason: `${reason}; already replanned, giving up`,
+        });
         return { state: 'failed' };
       }
       await context.step(`replan-${generation}`, () => startReplan(services, mission, reason));
       continue;
     }
     if (current.some((task) => task.status !== 'succeeded')) {
-      return context.suspend(`waiting for ${current.filter((task) => task.status !== 'succeeded').length} mission task(s)`);
+      return context.suspend(
+        `waiting for ${current.filter((task) => task.status !== 'succeeded').length} mission task(s)`,
+      );
     }
 
     if (options.checkpoints === true) {
@@ -107,13 +115,17 @@ async function manage(services: OrchestrationServices, context: TaskRunContext, 
         .where('mission_id', '=', missionId)
         .where('name', '=', 'before-aggregation')
         .executeTakeFirst();
-      if ((checkpoint?.status ?? status) === 'pending') return context.suspend('waiting for checkpoint approval');
+      if ((checkpoint?.status ?? status) === 'pending')
+        return context.suspend('waiting for checkpoint approval');
     }
     return aggregate(services, context, mission, tasks);
   }
 }
 
-async function replanContext(services: OrchestrationServices, mission: Row<'mission'>): Promise<ReplanContext> {
+async function replanContext(
+  services: OrchestrationServices,
+  mission: Row<'mission'>,
+): Promise<ReplanContext> {
   const tasks = await loadMissionTasks(services.database.db, mission.id);
   const previous = tasks.filter((task) => Number(task.generation) < Number(mission.generation));
   return {
@@ -133,8 +145,14 @@ async function replanContext(services: OrchestrationServices, mission: Row<'miss
 }
 
 /** Cancels the failing plan's outstanding work and returns the mission to `planning` (next generation). */
-async function startReplan(services: OrchestrationServices, mission: Row<'mission'>, reason: string): Promise<true> {
-  await cancelMissionWork(services, mission, `replanning: ${reason}`, { generation: Number(mission.generation) });
+async function startReplan(
+  services: OrchestrationServices,
+  mission: Row<'mission'>,
+  reason: string,
+): Promise<true> {
+  await cancelMissionWork(services, mission, `replanning: ${reason}`, {
+    generation: Number(mission.generation),
+  });
   await transact(services, async (transaction, outbox) => {
     await transaction
       .updateTable('mission')
@@ -175,9 +193,13 @@ async function aggregate(
     }),
   );
   const names = new Map(
-    (await services.database.db.selectFrom('agent').select(['id', 'name']).where('org_id', '=', mission.org_id).execute()).map(
-      (row) => [row.id, row.name],
-    ),
+    (
+      await services.database.db
+        .selectFrom('agent')
+        .select(['id', 'name'])
+        .where('org_id', '=', mission.org_id)
+        .execute()
+    ).map((row) => [row.id, row.name]),
   );
   const answered = newestSucceeded(tasks).map((task) => {
     const votes = parseJson<{ method?: string; tally?: Array<{ count: number }> } | null>(task.votes, null);
@@ -187,11 +209,19 @@ async function aggregate(
       title: task.title,
       agents: agents.map((id) => names.get(id) ?? id),
       answer: task.result ?? '',
-      vote: agents.length > 1 && votes ? `${votes.method} ${votes.tally?.[0]?.count ?? 0}/${agents.length}` : undefined,
+      vote:
+        agents.length > 1 && votes
+          ? `${votes.method} ${votes.tally?.[0]?.count ?? 0}/${agents.length}`
+          : undefined,
     };
   });
   const aggregated = await context.step('aggregate', () =>
-    aggregateReport(services.models, { model: options.model, goal: mission.goal, tasks: answered, signal: context.signal }),
+    aggregateReport(services.models, {
+      model: options.model,
+      goal: mission.goal,
+      tasks: answered,
+      signal: context.signal,
+    }),
   );
   await context.step('succeed', () =>
     transact(services, async (transaction, outbox) => {
@@ -232,4 +262,3 @@ function newestSucceeded(tasks: readonly Row<'mission_task'>[]): Row<'mission_ta
   }
   return [...byKey.values()];
 }
-

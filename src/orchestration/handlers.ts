@@ -6,8 +6,10 @@ import {
   missionDeadlineKind,
   missionKind,
   missionTaskKind,
+  missionWatchdogKind,
   type OrchestrationServices,
 } from './services.js';
+import { createMissionWatchdog } from './watchdog.js';
 
 /**
  * The task handlers of missions, by kind: register them in the worker pool
@@ -20,6 +22,7 @@ export function createOrchestrationHandlers(services: OrchestrationServices): Re
   return {
     [missionKind]: createGoalManager(services),
     [missionTaskKind]: createMissionTaskHandler(services),
+    [missionWatchdogKind]: createMissionWatchdog(services),
     [missionDeadlineKind]: async (context) => {
       const { missionId } = context.payload as { missionId: string };
       const halted = await haltMission(services, missionId, { state: 'failed', reason: 'deadline passed' });

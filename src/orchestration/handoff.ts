@@ -46,10 +46,13 @@ export async function handoffNotes(
       `answered by ${agents.map((agent) => names.get(agent) ?? agent).join(', ')}`,
       `accepted after ${source.attempts} attempt(s)`,
       ...(votes?.tally && agents.length > 1
-        ? [`chosen by ${votes.method ?? 'vote'} (${votes.tally[0]?.count ?? 0}/${agents.length} agents agreed)`]
+        ? [
+            `chosen by ${votes.method ?? 'vote'} (${votes.tally[0]?.count ?? 0}/${agents.length} agents agreed)`,
+          ]
         : []),
       ...parseJson<Violation[]>(source.violations, []).map(
-        (violation) => `attempt ${violation.attempt} was rejected: ${cut(violation.violations.join('; '), 200)}`,
+        (violation) =>
+          `attempt ${violation.attempt} was rejected: ${cut(violation.violations.join('; '), 200)}`,
       ),
     ];
     const note: HandoffNote = {

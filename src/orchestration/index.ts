@@ -41,6 +41,12 @@ export {
   type RoutingDecision,
   recordOutcome,
 } from './routing-store.js';
-export { missionDeadlineKind, missionKind, missionTaskKind, type OrchestrationServices } from './services.js';
+export {
+  missionDeadlineKind,
+  missionKind,
+  missionTaskKind,
+  missionWatchdogKind,
+  type OrchestrationServices,
+} from './services.js';
 export { offlineVerdict, verifyAnswer } from './verifier.js';
 export { vote } from './voting.js';

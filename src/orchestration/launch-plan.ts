@@ -1,5 +1,5 @@
-import { parseJson, type Row, toJson } from '../storage/index.js';
 import { transact } from '../events/index.js';
+import { parseJson, type Row, toJson } from '../storage/index.js';
 import { enqueueTask } from '../tasks/index.js';
 import { decideRoute, type GateDecision } from './expert-gate.js';
 import { missionEvent } from './mission-store.js';
@@ -61,7 +61,12 @@ export async function launchPlan(
       const decisionId = await logDecision(
         transaction,
         services,
-        { orgId: mission.org_id, missionId: mission.id, missionTaskId, taskRef: `${mission.id}/${generation}/${task.id}` },
+        {
+          orgId: mission.org_id,
+          missionId: mission.id,
+          missionTaskId,
+          taskRef: `${mission.id}/${generation}/${task.id}`,
+        },
         decision,
       );
       await transaction

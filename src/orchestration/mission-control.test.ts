@@ -5,9 +5,15 @@ import type { Mission, MissionBoard } from './mission-types.js';
 import type { Plan } from './plan.js';
 import { createAgents, createMissionHarness, waitForMission } from './test-support/mission-harness.js';
 import { missionScript, task } from './test-support/mission-scripts.js';
-import { createScriptedModel, installMockProvider, type ScriptedCall } from './test-support/scripted-model.js';
+import {
+  createScriptedModel,
+  installMockProvider,
+  type ScriptedCall,
+} from './test-support/scripted-model.js';
 
-const bigPlan: Plan = { tasks: Array.from({ length: 51 }, (_, index) => task(`t${index}`, `Step ${index}`, 'research')) };
+const bigPlan: Plan = {
+  tasks: Array.from({ length: 51 }, (_, index) => task(`t${index}`, `Step ${index}`, 'research')),
+};
 
 describe.each(testDialects)('mission control on %s', (dialect) => {
   let harness: HttpHarness;
@@ -35,19 +41,22 @@ describe.each(testDialects)('mission control on %s', (dialect) => {
         ],
       }),
       doomed: missionScript({ plans: [{ tasks: [task('bad2', 'Analyze wrongly', 'analysis')] }] }),
-      vote: missionScript({ plans: [{ tasks: [{ ...task('v', 'Estimate the market size', 'analysis'), k: 3 }] }] }),
+      vote: missionScript({
+        plans: [{ tasks: [{ ...task('v', 'Estimate the market size', 'analysis'), k: 3 }] }],
+      }),
       agent: async (call) => {
         if (call.system.includes('Extract durable memories')) return JSON.stringify({ memories: [] });
         // A short pause so the mission task suspends before its run ends (see the report: a lock-order
         // race between a task's suspend and its child run's completion on Postgres).
         await new Promise((resolve) => setTimeout(resolve, 50));
-        if (agentSlow(call)) await new Promise((resolve, reject) => {
-          const timer = setTimeout(resolve, 10_000);
-          call.signal?.addEventListener('abort', () => {
-            clearTimeout(timer);
-            reject(call.signal?.reason);
+        if (agentSlow(call))
+          await new Promise((resolve, reject) => {
+            const timer = setTimeout(resolve, 10_000);
+            call.signal?.addEventListener('abort', () => {
+              clearTimeout(timer);
+              reject(call.signal?.reason);
+            });
           });
-        });
         const key = /^Task (\S+):/m.exec(call.user)?.[1] ?? '?';
         if (key.startsWith('bad')) return 'DRAFT only';
         if (call.system.includes('contrarian')) return 'A completely different estimate.';
@@ -62,7 +71,13 @@ describe.each(testDialects)('mission control on %s', (dialect) => {
     await createAgents(harness, [
       { name: 'researcher', text: 'research and collect data', tags: ['research'], model: 'mock:agent' },
       { name: 'analyst', text: 'analysis and estimates', tags: ['analysis'], model: 'mock:agent' },
-      { name: 'critic', text: 'analysis', tags: ['analysis'], model: 'mock:agent', instructions: 'You are contrarian.' },
+      {
+        name: 'critic',
+        text: 'analysis',
+        tags: ['analysis'],
+        model: 'mock:agent',
+        instructions: 'You are contrarian.',
+      },
       { name: 'offliner', text: 'anything offline', model: 'offline:echo' },
     ]);
   });
@@ -75,7 +90,8 @@ describe.each(testDialects)('mission control on %s', (dialect) => {
     expect(response.status, await response.clone().text()).toBe(202);
     return (await response.json()) as Mission;
   };
-  const board = async (id: string) => (await (await harness.request('GET', `/v1/missions/${id}`)).json()) as MissionBoard;
+  const board = async (id: string) =>
+    (await (await harness.request('GET', `/v1/missions/${id}`)).json()) as MissionBoard;
 
   it('rejects a cyclic plan (after one repair attempt) and fails with a report', async () => {
     const mission = await start({ goal: 'anything', model: 'mock:cycle' });
@@ -90,13 +106,19 @@ describe.each(testDialects)('mission control on %s', (dialect) => {
     const big = await waitForMission(harness, (await start({ goal: 'anything', model: 'mock:big' })).id);
     expect(big.state).toBe('failed');
     expect(big.error).toContain('51 tasks; at most 50');
-    const garbage = await waitForMission(harness, (await start({ goal: 'anything', model: 'mock:garbage' })).id);
+    const garbage = await waitForMission(
+      harness,
+      (await start({ goal: 'anything', model: 'mock:garbage' })).id,
+    );
     expect(garbage.state).toBe('failed');
     expect(garbage.error).toContain('did not match the plan schema');
   });
 
   it('repairs an invalid plan with the validation errors in the prompt', async () => {
-    const done = await waitForMission(harness, (await start({ goal: 'collect data', model: 'mock:repair' })).id);
+    const done = await waitForMission(
+      harness,
+      (await start({ goal: 'collect data', model: 'mock:repair' })).id,
+    );
     expect(done.state).toBe('succeeded');
     const planning = plannerCalls.filter((call) => call.system.includes('mission planner'));
     expect(planning).toHaveLength(2);
@@ -123,7 +145,10 @@ describe.each(testDialects)('mission control on %s', (dialect) => {
   });
 
   it('fails with a report when the replanned mission fails again', async () => {
-    const done = await waitForMission(harness, (await start({ goal: 'analyze', model: 'mock:doomed', maxAttempts: 1 })).id);
+    const done = await waitForMission(
+      harness,
+      (await start({ goal: 'analyze', model: 'mock:doomed', maxAttempts: 1 })).id,
+    );
     expect(done.state).toBe('failed');
     expect(done.error).toContain('already replanned, giving up');
     expect(done.tasks.map((entry) => [entry.generation, entry.status])).toEqual([
@@ -165,13 +190,24 @@ describe.each(testDialects)('mission control on %s', (dialect) => {
   });
 
   it('waits at checkpoints until approved', async () => {
-    const final = await start({ goal: 'first part; second part', model: 'offline:echo', agents: ['offliner'], checkpoints: true });
+    const final = await start({
+      goal: 'first part; second part',
+      model: 'offline:echo',
+      agents: ['offliner'],
+      checkpoints: true,
+    });
     const waiting = await waitForMission(harness, final.id, (entry) => entry.state === 'checkpoint');
-    expect(waiting.checkpoints).toEqual([expect.objectContaining({ name: 'before-aggregation', status: 'pending' })]);
+    expect(waiting.checkpoints).toEqual([
+      expect.objectContaining({ name: 'before-aggregation', status: 'pending' }),
+    ]);
     expect(waiting.report).toBeNull();
-    const viewer = await harness.request('POST', `/v1/missions/${final.id}/checkpoints/approve`, { key: harness.keys.viewer });
+    const viewer = await harness.request('POST', `/v1/missions/${final.id}/checkpoints/approve`, {
+      key: harness.keys.viewer,
+    });
     expect(viewer.status).toBe(403);
-    const approved = await harness.request('POST', `/v1/missions/${final.id}/checkpoints/approve`, { key: harness.keys.member });
+    const approved = await harness.request('POST', `/v1/missions/${final.id}/checkpoints/approve`, {
+      key: harness.keys.member,
+    });
     expect(approved.status).toBe(200);
     const done = await waitForMission(harness, final.id);
     expect(done.state).toBe('succeeded');
@@ -179,7 +215,12 @@ describe.each(testDialects)('mission control on %s', (dialect) => {
     const again = await harness.request('POST', `/v1/missions/${final.id}/checkpoints/approve`);
     expect(again.status).toBe(409);
 
-    const named = await start({ goal: 'first part then second part', model: 'offline:echo', agents: ['offliner'], checkpoints: ['t1'] });
+    const named = await start({
+      goal: 'first part then second part',
+      model: 'offline:echo',
+      agents: ['offliner'],
+      checkpoints: ['t1'],
+    });
     const paused = await waitForMission(harness, named.id, (entry) => entry.state === 'checkpoint');
     expect(paused.tasks.map((entry) => [entry.key, entry.status])).toEqual([
       ['t1', 'checkpoint'],
@@ -187,7 +228,9 @@ describe.each(testDialects)('mission control on %s', (dialect) => {
     ]);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect((await board(named.id)).tasks[1]?.runIds).toEqual([]);
-    const resumed = await harness.request('POST', `/v1/missions/${named.id}/checkpoints/approve`, { body: { name: 't1' } });
+    const resumed = await harness.request('POST', `/v1/missions/${named.id}/checkpoints/approve`, {
+      body: { name: 't1' },
+    });
     expect(resumed.status).toBe(200);
     expect((await waitForMission(harness, named.id)).state).toBe('succeeded');
   });
@@ -206,8 +249,16 @@ describe.each(testDialects)('mission control on %s', (dialect) => {
   });
 
   it('emergency-stops one mission promptly', async () => {
-    const mission = await start({ goal: 'slow alpha; slow beta', model: 'offline:echo', agents: ['researcher', 'analyst'] });
-    await waitForMission(harness, mission.id, (entry) => entry.tasks.filter((item) => item.runIds.length > 0).length === 2);
+    const mission = await start({
+      goal: 'slow alpha; slow beta',
+      model: 'offline:echo',
+      agents: ['researcher', 'analyst'],
+    });
+    await waitForMission(
+      harness,
+      mission.id,
+      (entry) => entry.tasks.filter((item) => item.runIds.length > 0).length === 2,
+    );
     const stoppedAt = Date.now();
     const response = await harness.request('POST', `/v1/missions/${mission.id}/stop`, {
       key: harness.keys.member,
@@ -228,11 +279,16 @@ describe.each(testDialects)('mission control on %s', (dialect) => {
     const first = await start({ goal: 'slow one', model: 'offline:echo', agents: ['researcher'] });
     const second = await start({ goal: 'slow two', model: 'offline:echo', agents: ['analyst'] });
     for (const mission of [first, second]) {
-      await waitForMission(harness, mission.id, (entry) => entry.tasks.some((item) => item.runIds.length > 0));
+      await waitForMission(harness, mission.id, (entry) =>
+        entry.tasks.some((item) => item.runIds.length > 0),
+      );
     }
     const forbidden = await harness.request('POST', '/v1/stop', { key: harness.keys.member });
     expect(forbidden.status).toBe(403);
-    const response = await harness.request('POST', '/v1/stop', { key: harness.keys.admin, body: { reason: 'incident' } });
+    const response = await harness.request('POST', '/v1/stop', {
+      key: harness.keys.admin,
+      body: { reason: 'incident' },
+    });
     expect(response.status).toBe(200);
     const result = (await response.json()) as { missions: string[]; runs: string[] };
     expect(result.missions.sort()).toEqual([first.id, second.id].sort());
@@ -256,12 +312,17 @@ describe.each(testDialects)('mission control on %s', (dialect) => {
       const tasks = await db
         .selectFrom('task')
         .select(['id', 'status'])
-        .where((builder) => builder.or([builder('id', '=', mission.taskId), builder('parent_id', '=', mission.taskId)]))
+        .where((builder) =>
+          builder.or([builder('id', '=', mission.taskId), builder('parent_id', '=', mission.taskId)]),
+        )
         .execute();
-      return [...runs, ...tasks].filter((row) => ['queued', 'pending', 'ready', 'running', 'waiting'].includes(row.status));
+      return [...runs, ...tasks].filter((row) =>
+        ['queued', 'pending', 'ready', 'running', 'waiting'].includes(row.status),
+      );
     };
     const deadline = Date.now() + 3000;
-    while ((await unfinished()).length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    while ((await unfinished()).length > 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await unfinished()).toEqual([]);
   }
 });

@@ -2,7 +2,6 @@ import type { Kysely } from 'kysely';
 import { notFound } from '../errors/index.js';
 import { type NewEvent, type StoredEvent, toStoredEvent } from '../events/index.js';
 import { parseJson, type Row, type Schema } from '../storage/index.js';
-import type { Plan } from './plan.js';
 import type {
   Mission,
   MissionBoard,
@@ -14,6 +13,7 @@ import type {
   MissionTaskStatus,
   Violation,
 } from './mission-types.js';
+import type { Plan } from './plan.js';
 
 type Progress = Mission['progress'];
 
@@ -94,7 +94,10 @@ export function toMissionTask(row: Row<'mission_task'>, names: ReadonlyMap<strin
 }
 
 /** Progress of the current generation's tasks (succeeded tasks of earlier plans count too). */
-export function progressOf(mission: Row<'mission'>, tasks: ReadonlyArray<Pick<Row<'mission_task'>, 'status' | 'generation'>>): Progress {
+export function progressOf(
+  mission: Row<'mission'>,
+  tasks: ReadonlyArray<Pick<Row<'mission_task'>, 'status' | 'generation'>>,
+): Progress {
   const progress = emptyProgress();
   for (const task of tasks) {
     if (Number(task.generation) !== Number(mission.generation) && task.status !== 'succeeded') continue;
@@ -120,7 +123,10 @@ export async function loadMissionRow(
   return row;
 }
 
-export async function loadMissionTasks(executor: Kysely<Schema>, missionId: string): Promise<Row<'mission_task'>[]> {
+export async function loadMissionTasks(
+  executor: Kysely<Schema>,
+  missionId: string,
+): Promise<Row<'mission_task'>[]> {
   return executor
     .selectFrom('mission_task')
     .selectAll()
@@ -142,7 +148,11 @@ async function agentNames(executor: Kysely<Schema>, orgId: string, ids: readonly
 }
 
 /** The status board: the mission, every task of every plan, checkpoints and handoff notes. */
-export async function loadBoard(executor: Kysely<Schema>, missionId: string, orgId: string): Promise<MissionBoard> {
+export async function loadBoard(
+  executor: Kysely<Schema>,
+  missionId: string,
+  orgId: string,
+): Promise<MissionBoard> {
   const row = await loadMissionRow(executor, missionId, orgId);
   const taskRows = await loadMissionTasks(executor, missionId);
   const names = await agentNames(
@@ -194,10 +204,19 @@ export function missionEvent(
   type: string,
   payload: Record<string, unknown> = {},
 ): NewEvent {
-  return { type, orgId: mission.org_id, subjectId: mission.id, payload: { missionId: mission.id, ...payload } };
+  return {
+    type,
+    orgId: mission.org_id,
+    subjectId: mission.id,
+    payload: { missionId: mission.id, ...payload },
+  };
 }
 
-export const missionEndEvents: ReadonlySet<string> = new Set(['mission-succeeded', 'mission-failed', 'mission-canceled']);
+export const missionEndEvents: ReadonlySet<string> = new Set([
+  'mission-succeeded',
+  'mission-failed',
+  'mission-canceled',
+]);
 
 /** A mission's stored events after `afterSeq`, oldest first. */
 export async function readMissionEvents(

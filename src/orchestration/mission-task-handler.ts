@@ -2,12 +2,18 @@ import { coerceError } from '../errors/index.js';
 import { transact } from '../events/index.js';
 import { type AgentTaskResult, agentTaskResult, startAgentTask } from '../runtime/index.js';
 import { parseJson, type Row, toJson } from '../storage/index.js';
-import { isRetryable, permanentError, resumeTask, type TaskHandler, type TaskRunContext } from '../tasks/index.js';
+import {
+  isRetryable,
+  permanentError,
+  resumeTask,
+  type TaskHandler,
+  type TaskRunContext,
+} from '../tasks/index.js';
 import { reachCheckpoint } from './checkpoints.js';
 import { handoffNotes, taskPrompt } from './handoff.js';
-import { enforceBudget } from './mission-work.js';
 import { loadMissionRow, missionEvent } from './mission-store.js';
 import { type MissionOptions, terminalMissionStates, type Violation } from './mission-types.js';
+import { enforceBudget } from './mission-work.js';
 import { recordOutcome } from './routing-store.js';
 import type { OrchestrationServices } from './services.js';
 import { cut, normalizeAnswer } from './text-terms.js';
@@ -45,14 +51,22 @@ export function createMissionTaskHandler(services: OrchestrationServices): TaskH
     } catch (thrown) {
       if (context.signal.aborted) throw thrown;
       if (context.attempt >= context.task.maxAttempts || !isRetryable(coerceError(thrown))) {
-        await failTask(services, missionId, missionTaskId, `the task handler failed: ${cut(coerceError(thrown).message, 500)}`);
+        await failTask(
+          services,
+          missionId,
+          missionTaskId,
+          `the task handler failed: ${cut(coerceError(thrown).message, 500)}`,
+        );
       }
       throw thrown;
     }
   };
 }
 
-async function loadTask(services: OrchestrationServices, missionTaskId: string): Promise<Row<'mission_task'>> {
+async function loadTask(
+  services: OrchestrationServices,
+  missionTaskId: string,
+): Promise<Row<'mission_task'>> {
   return services.database.db
     .selectFrom('mission_task')
     .selectAll()
@@ -75,7 +89,9 @@ async function execute(
   const options = parseJson<MissionOptions>(mission.options, {} as MissionOptions);
   const maxAttempts = Number(task.max_attempts);
   for (let attempt = 1; ; attempt++) {
-    const started = await context.step(`start-${attempt}`, () => startAttempt(services, mission, task, attempt, context));
+    const started = await context.step(`start-${attempt}`, () =>
+      startAttempt(services, mission, task, attempt, context),
+    );
     services.runs.afterCommit();
     if (started.stopped) return { status: 'stopped' };
     const results = await Promise.all(started.runIds.map((runId) => agentTaskResult(services, runId)));
@@ -95,7 +111,9 @@ async function execute(
   }
   const checkpoints = options.checkpoints;
   if (Array.isArray(checkpoints) && checkpoints.includes(task.key)) {
-    await context.step('checkpoint', () => reachCheckpoint(services, mission, task.key, context.task.id, task.id));
+    await context.step('checkpoint', () =>
+      reachCheckpoint(services, mission, task.key, context.task.id, task.id),
+    );
     const checkpoint = await db
       .selectFrom('mission_checkpoint')
       .select('status')
@@ -135,7 +153,11 @@ async function startAttempt(
       .where('status', 'in', ['pending', 'running'])
       .executeTakeFirst();
     if (Number(claimed.numUpdatedRows) !== 1) return { runIds: [], agentIds: [], stopped: true };
-    const fresh = await transaction.selectFrom('mission_task').selectAll().where('id', '=', task.id).executeTakeFirstOrThrow();
+    const fresh = await transaction
+      .selectFrom('mission_task')
+      .selectAll()
+      .where('id', '=', task.id)
+      .executeTakeFirstOrThrow();
     const notes = await handoffNotes(transaction, services, fresh, names);
     const content = taskPrompt({
       goal: mission.goal,
@@ -198,7 +220,9 @@ async function judgeAttempt(
   let violations: string[];
   let verifierUsage = noUsage();
   if (ballots.length === 0) {
-    const errors = results.map((result) => `${result.status}${result.error ? `: ${cut(result.error, 200)}` : ''}`);
+    const errors = results.map(
+      (result) => `${result.status}${result.error ? `: ${cut(result.error, 200)}` : ''}`,
+    );
     violations = [`no agent run produced an answer (${errors.join('; ')})`];
   } else {
     votes = vote(ballots);
@@ -222,8 +246,14 @@ async function judgeAttempt(
   const winning = answer === null ? '' : normalizeAnswer(answer);
   const usage = addUsage(runUsage, verifierUsage);
   await transact(services, async (transaction, outbox) => {
-    const fresh = await transaction.selectFrom('mission_task').selectAll().where('id', '=', task.id).executeTakeFirstOrThrow();
-    const recorded = parseJson<Violation[]>(fresh.violations, []).filter((entry) => entry.attempt !== attempt);
+    const fresh = await transaction
+      .selectFrom('mission_task')
+      .selectAll()
+      .where('id', '=', task.id)
+      .executeTakeFirstOrThrow();
+    const recorded = parseJson<Violation[]>(fresh.violations, []).filter(
+      (entry) => entry.attempt !== attempt,
+    );
     if (!pass) {
       recorded.push({
         attempt,
@@ -262,13 +292,19 @@ async function judgeAttempt(
       await recordOutcome(transaction, services, mission.org_id, agentId, pass && agreed);
     }
     if (!pass) {
-      await outbox.emit(missionEvent(mission, 'mission-task-violation', { key: task.key, attempt, violations }));
+      await outbox.emit(
+        missionEvent(mission, 'mission-task-violation', { key: task.key, attempt, violations }),
+      );
     }
   });
   return { pass, violations, answer };
 }
 
-async function finishTask(services: OrchestrationServices, mission: Row<'mission'>, missionTaskId: string): Promise<true> {
+async function finishTask(
+  services: OrchestrationServices,
+  mission: Row<'mission'>,
+  missionTaskId: string,
+): Promise<true> {
   await transact(services, async (transaction, outbox) => {
     const now = services.clock.now();
     const task = await transaction

@@ -15,9 +15,20 @@ export const missionStates = [
 export type MissionState = (typeof missionStates)[number];
 export const terminalMissionStates: readonly MissionState[] = ['succeeded', 'failed', 'canceled'];
 
-export const missionTaskStatuses = ['pending', 'running', 'checkpoint', 'succeeded', 'failed', 'canceled'] as const;
+export const missionTaskStatuses = [
+  'pending',
+  'running',
+  'checkpoint',
+  'succeeded',
+  'failed',
+  'canceled',
+] as const;
 export type MissionTaskStatus = (typeof missionTaskStatuses)[number];
-export const unfinishedMissionTaskStatuses: readonly MissionTaskStatus[] = ['pending', 'running', 'checkpoint'];
+export const unfinishedMissionTaskStatuses: readonly MissionTaskStatus[] = [
+  'pending',
+  'running',
+  'checkpoint',
+];
 
 const modelSpec = z
   .string()
@@ -94,7 +105,14 @@ export interface Mission {
   budget: MissionBudget;
   usage: Usage;
   options: MissionOptions;
-  progress: { total: number; succeeded: number; failed: number; running: number; pending: number; canceled: number };
+  progress: {
+    total: number;
+    succeeded: number;
+    failed: number;
+    running: number;
+    pending: number;
+    canceled: number;
+  };
   taskId: string;
   deadlineAt: number | null;
   createdBy: string | null;

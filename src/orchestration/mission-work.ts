@@ -6,7 +6,12 @@ import { cancelRun } from '../runtime/index.js';
 import { parseJson, type Row } from '../storage/index.js';
 import { cancelTask } from '../tasks/index.js';
 import { loadMissionRow, loadMissionTasks, missionEvent } from './mission-store.js';
-import { type MissionBudget, terminalMissionStates, unfinishedMissionTaskStatuses, type Violation } from './mission-types.js';
+import {
+  type MissionBudget,
+  terminalMissionStates,
+  unfinishedMissionTaskStatuses,
+  type Violation,
+} from './mission-types.js';
 import type { OrchestrationServices } from './services.js';
 import { cut } from './text-terms.js';
 import { overBudget } from './usage.js';
@@ -18,16 +23,23 @@ const unfinishedTasks = [...unfinishedMissionTaskStatuses];
  * What happened, for a mission that did not succeed: the reason, then every task with its
  * status, attempts, assignees' runs and violations.
  */
-export function failureReport(mission: Row<'mission'>, tasks: readonly Row<'mission_task'>[], reason: string): string {
+export function failureReport(
+  mission: Row<'mission'>,
+  tasks: readonly Row<'mission_task'>[],
+  reason: string,
+): string {
   const lines = [`# Mission ${mission.id} did not succeed`, '', `Goal: ${mission.goal}`, `Reason: ${reason}`];
   lines.push(`Plans: ${mission.generation} (replans: ${mission.replans})`, '');
   for (const task of tasks) {
     const violations = parseJson<Violation[]>(task.violations, []);
-    lines.push(`- [gen ${task.generation}] ${task.key} · ${task.title}: ${task.status}, ${task.attempts} attempt(s)`);
+    lines.push(
+      `- [gen ${task.generation}] ${task.key} · ${task.title}: ${task.status}, ${task.attempts} attempt(s)`,
+    );
     if (task.error) lines.push(`  error: ${cut(task.error, 300)}`);
     for (const violation of violations)
       lines.push(`  attempt ${violation.attempt}: ${cut(violation.violations.join('; '), 300)}`);
-    if (task.status === 'succeeded' && task.result) lines.push(`  result: ${cut(task.result.replace(/\s+/g, ' '), 200)}`);
+    if (task.status === 'succeeded' && task.result)
+      lines.push(`  result: ${cut(task.result.replace(/\s+/g, ' '), 200)}`);
   }
   return lines.join('\n');
 }
@@ -50,10 +62,13 @@ export async function cancelMissionWork(
       .set({ status: 'canceled', error: reason, finished_at: now, updated_at: now })
       .where('mission_id', '=', mission.id)
       .where('status', 'in', unfinishedTasks)
-      .$if(options.generation !== undefined, (query) => query.where('generation', '=', options.generation ?? 0))
+      .$if(options.generation !== undefined, (query) =>
+        query.where('generation', '=', options.generation ?? 0),
+      )
       .returning(['key', 'task_id', 'run_ids'])
       .execute();
-    for (const task of rows) await outbox.emit(missionEvent(mission, 'mission-task-canceled', { key: task.key, reason }));
+    for (const task of rows)
+      await outbox.emit(missionEvent(mission, 'mission-task-canceled', { key: task.key, reason }));
     return rows;
   });
   if (options.includeRoot) await ignoreMissing(() => cancelTask(services, mission.task_id, reason));

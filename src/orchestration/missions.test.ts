@@ -5,7 +5,11 @@ import type { Mission } from './mission-types.js';
 import type { RoutingDecision } from './routing-store.js';
 import { createAgents, createMissionHarness, waitForMission } from './test-support/mission-harness.js';
 import { missionScript, task } from './test-support/mission-scripts.js';
-import { createScriptedModel, installMockProvider, type ScriptedCall } from './test-support/scripted-model.js';
+import {
+  createScriptedModel,
+  installMockProvider,
+  type ScriptedCall,
+} from './test-support/scripted-model.js';
 
 const diamondPlan = {
   tasks: [
@@ -39,10 +43,30 @@ describe.each(testDialects)('the mission acceptance test on %s', (dialect) => {
       ),
     );
     await createAgents(harness, [
-      { name: 'researcher', text: 'research: collect data, find sources', tags: ['research', 'data'], model: 'mock:agent' },
-      { name: 'analyst', text: 'analysis of pricing, competitors and markets; merge analyses', tags: ['analysis'], model: 'mock:agent' },
-      { name: 'writer', text: 'writing reports and drafts', tags: ['writing', 'report'], model: 'mock:agent' },
-      { name: 'reviewer', text: 'review risks, review reports for quality', tags: ['review'], model: 'mock:agent' },
+      {
+        name: 'researcher',
+        text: 'research: collect data, find sources',
+        tags: ['research', 'data'],
+        model: 'mock:agent',
+      },
+      {
+        name: 'analyst',
+        text: 'analysis of pricing, competitors and markets; merge analyses',
+        tags: ['analysis'],
+        model: 'mock:agent',
+      },
+      {
+        name: 'writer',
+        text: 'writing reports and drafts',
+        tags: ['writing', 'report'],
+        model: 'mock:agent',
+      },
+      {
+        name: 'reviewer',
+        text: 'review risks, review reports for quality',
+        tags: ['review'],
+        model: 'mock:agent',
+      },
     ]);
   });
   afterAll(async () => {
@@ -71,11 +95,17 @@ describe.each(testDialects)('the mission acceptance test on %s', (dialect) => {
     // One task failed its acceptance check once and passed on retry, with the violation in the prompt.
     const retried = byKey.get('c');
     expect(retried?.attempts).toBe(2);
-    expect(retried?.violations).toEqual([expect.objectContaining({ attempt: 1, violations: ['the answer is only a draft'] })]);
+    expect(retried?.violations).toEqual([
+      expect.objectContaining({ attempt: 1, violations: ['the answer is only a draft'] }),
+    ]);
     expect(retried?.result).toBe('Result of c: done.');
-    const retryPrompt = calls.find((call) => call.user.startsWith('Task c:') && call.user.includes('rejected'));
+    const retryPrompt = calls.find(
+      (call) => call.user.startsWith('Task c:') && call.user.includes('rejected'),
+    );
     expect(retryPrompt?.user).toContain('the answer is only a draft');
-    expect(board.tasks.filter((entry) => entry.key !== 'c').every((entry) => entry.attempts === 1)).toBe(true);
+    expect(board.tasks.filter((entry) => entry.key !== 'c').every((entry) => entry.attempts === 1)).toBe(
+      true,
+    );
 
     // Parallel branches really overlapped in time (run start/finish timestamps).
     const db = harness.colony.services.database.db;
@@ -97,7 +127,9 @@ describe.each(testDialects)('the mission acceptance test on %s', (dialect) => {
     expect(await overlaps('a', 'e')).toBe(true);
     expect(await overlaps('b', 'c')).toBe(true);
     // ...and dependencies were respected: d started after b and c finished.
-    expect((await window('d')).start).toBeGreaterThanOrEqual(Math.max((await window('b')).end, (await window('c')).end));
+    expect((await window('d')).start).toBeGreaterThanOrEqual(
+      Math.max((await window('b')).end, (await window('c')).end),
+    );
 
     // Handoff notes: one per edge, and the dependent's prompt carries them.
     expect(board.handoffs).toHaveLength(8);
@@ -122,7 +154,9 @@ describe.each(testDialects)('the mission acceptance test on %s', (dialect) => {
         }
       }
       expect(decision.chosen).toHaveLength(1);
-      expect(byKey.get(decision.taskRef.split('/').at(-1) ?? '')?.assignees[0]?.agentId).toBe(decision.chosen[0]);
+      expect(byKey.get(decision.taskRef.split('/').at(-1) ?? '')?.assignees[0]?.agentId).toBe(
+        decision.chosen[0],
+      );
     }
   });
 });

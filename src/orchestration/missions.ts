@@ -5,7 +5,6 @@ import { recordAudit } from '../identity/index.js';
 import { cancelRun } from '../runtime/index.js';
 import { toJson } from '../storage/index.js';
 import { enqueueTask } from '../tasks/index.js';
-import { haltMission } from './mission-work.js';
 import { loadBoard, loadMissionRow, missionEvent, progressOf, toMission } from './mission-store.js';
 import {
   type CreateMissionInput,
@@ -17,8 +16,10 @@ import {
   missionStates,
   terminalMissionStates,
 } from './mission-types.js';
+import { haltMission } from './mission-work.js';
 import { loadCandidates } from './routing-store.js';
 import { missionDeadlineKind, missionKind, type OrchestrationServices } from './services.js';
+import { scheduleWatchdog } from './watchdog.js';
 
 export type OrchestrationContext = Context<OrchestrationServices>;
 
@@ -32,14 +33,18 @@ const goalManagerAttempts = 5;
  * @example
  * const mission = await createMission(context, { goal: 'research X; compare with Y; write a summary' });
  */
-export async function createMission(context: OrchestrationContext, input: CreateMissionInput): Promise<Mission> {
+export async function createMission(
+  context: OrchestrationContext,
+  input: CreateMissionInput,
+): Promise<Mission> {
   requireRole(context.actor, 'member');
   const parsed = createMissionInput.safeParse(input);
   if (!parsed.success) throw fromZodError(parsed.error);
   const { services, actor } = context;
   const data = parsed.data;
   const model = data.model ?? services.models.defaultModelSpec();
-  if (!services.models.isKnown(model)) throw invalidInput('model', `unknown or unconfigured model "${model}"`);
+  if (!services.models.isKnown(model))
+    throw invalidInput('model', `unknown or unconfigured model "${model}"`);
   if (data.routing?.routerModel && !services.models.isKnown(data.routing.routerModel))
     throw invalidInput('routing.routerModel', `unknown or unconfigured model "${data.routing.routerModel}"`);
   if (data.deadlineAt !== undefined && data.deadlineAt <= services.clock.now())
@@ -86,9 +91,16 @@ export async function createMission(context: OrchestrationContext, input: Create
     await transaction.insertInto('mission').values(row).execute();
     await enqueueTask(
       services,
-      { id: taskId, orgId: actor.orgId, kind: missionKind, payload: { missionId }, maxAttempts: goalManagerAttempts },
+      {
+        id: taskId,
+        orgId: actor.orgId,
+        kind: missionKind,
+        payload: { missionId },
+        maxAttempts: goalManagerAttempts,
+      },
       transaction,
     );
+    await scheduleWatchdog(services, row, 1, transaction);
     if (data.deadlineAt !== undefined) {
       await enqueueTask(
         services,
@@ -130,7 +142,10 @@ export async function listMissions(
   let query = db.selectFrom('mission').selectAll().where('org_id', '=', context.actor.orgId);
   if (options.state) query = query.where('state', '=', options.state);
   if (options.cursor) query = query.where('id', '<', options.cursor);
-  const rows = await query.orderBy('id', 'desc').limit(limit + 1).execute();
+  const rows = await query
+    .orderBy('id', 'desc')
+    .limit(limit + 1)
+    .execute();
   const page = rows.slice(0, limit);
   const tasks =
     page.length === 0
@@ -138,7 +153,11 @@ export async function listMissions(
       : await db
           .selectFrom('mission_task')
           .select(['mission_id', 'status', 'generation'])
-          .where('mission_id', 'in', page.map((row) => row.id))
+          .where(
+            'mission_id',
+            'in',
+            page.map((row) => row.id),
+          )
           .execute();
   const missions = page.map((row) =>
     toMission(
@@ -190,7 +209,8 @@ export async function stopOrg(
     .execute();
   const stopped: string[] = [];
   for (const mission of missions) {
-    if (await haltMission(services, mission.id, { state: 'canceled', reason, actor })) stopped.push(mission.id);
+    if (await haltMission(services, mission.id, { state: 'canceled', reason, actor }))
+      stopped.push(mission.id);
   }
   const runs = await services.database.db
     .selectFrom('run')

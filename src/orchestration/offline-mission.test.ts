@@ -10,7 +10,11 @@ describe.each(testDialects)('an offline mission on %s', (dialect) => {
     harness = await createMissionHarness(dialect);
     await createAgents(harness, [
       { name: 'researcher', text: 'research, find sources, investigate topics', tags: ['research'] },
-      { name: 'analyst', text: 'compare options, analyze and evaluate trade-offs', tags: ['compare', 'analysis'] },
+      {
+        name: 'analyst',
+        text: 'compare options, analyze and evaluate trade-offs',
+        tags: ['compare', 'analysis'],
+      },
       { name: 'writer', text: 'write summaries and reports', tags: ['write', 'summary'] },
     ]);
   });

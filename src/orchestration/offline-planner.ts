@@ -1,7 +1,8 @@
-import { keyTerms } from './text-terms.js';
 import type { Plan, PlannedTask } from './plan.js';
+import { keyTerms } from './text-terms.js';
 
-const synthesisVerbs = /^(write|summari[sz]e|report|conclude|combine|compile|draft|synthesi[sz]e|present|recommend)\b/i;
+const synthesisVerbs =
+  /^(write|summari[sz]e|report|conclude|combine|compile|draft|synthesi[sz]e|present|recommend)\b/i;
 const sequenceWords = /\s*,?\s*\b(?:and then|then|after that|afterwards|next)\b\s*,?\s*/i;
 
 function clean(clause: string): string {
@@ -28,7 +29,12 @@ function clean(clause: string): string {
 export function offlinePlan(goal: string, skip: ReadonlySet<string> = new Set()): Plan {
   const segments = goal
     .split(/;|\n|(?<=[.!?])\s+/)
-    .map((segment) => segment.split(sequenceWords).map(clean).filter((clause) => clause.length > 0))
+    .map((segment) =>
+      segment
+        .split(sequenceWords)
+        .map(clean)
+        .filter((clause) => clause.length > 0),
+    )
     .filter((steps) => steps.length > 0);
   if (segments.length === 0) segments.push([clean(goal) || goal]);
   const tasks: PlannedTask[] = [];

@@ -37,8 +37,13 @@ function promptOf(input: PlannerInput, errors: string[]): string {
   const lines = [`Goal: ${input.goal}`, '', 'Agents available:'];
   for (const agent of input.agents.slice(0, 50)) lines.push(`- ${agent.name}: ${cut(agent.capability, 200)}`);
   if (input.replan) {
-    lines.push('', `The previous plan failed: ${input.replan.reason}`, 'Already done (you may depend on these ids):');
-    for (const done of input.replan.completed) lines.push(`- ${done.key}: ${done.title} → ${cut(done.result, 300)}`);
+    lines.push(
+      '',
+      `The previous plan failed: ${input.replan.reason}`,
+      'Already done (you may depend on these ids):',
+    );
+    for (const done of input.replan.completed)
+      lines.push(`- ${done.key}: ${done.title} → ${cut(done.result, 300)}`);
     lines.push('Failed:');
     for (const failed of input.replan.failed)
       lines.push(`- ${failed.key}: ${failed.title} → ${failed.error}; ${failed.violations.join('; ')}`);
@@ -79,7 +84,8 @@ export async function planMission(models: ModelRegistry, input: PlannerInput): P
       });
       usage = addUsage(usage, usageOf(result.usage, models.costOf(resolved.spec, usageOf(result.usage))));
       errors = validatePlan(result.output, completed);
-      if (errors.length === 0) return { ok: true, plan: result.output, usage, attempts: attempt, method: 'model' };
+      if (errors.length === 0)
+        return { ok: true, plan: result.output, usage, attempts: attempt, method: 'model' };
     } catch (thrown) {
       if (input.signal?.aborted) throw thrown;
       if (!NoObjectGeneratedError.isInstance(thrown)) throw thrown;

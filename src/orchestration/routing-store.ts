@@ -128,7 +128,13 @@ export async function recordOutcome(
   const now = services.clock.now();
   await executor
     .insertInto('agent_performance')
-    .values({ agent_id: agentId, org_id: orgId, successes: passed ? 1 : 0, failures: passed ? 0 : 1, updated_at: now })
+    .values({
+      agent_id: agentId,
+      org_id: orgId,
+      successes: passed ? 1 : 0,
+      failures: passed ? 0 : 1,
+      updated_at: now,
+    })
     .onConflict((conflict) =>
       conflict.column('agent_id').doUpdateSet((builder) => ({
         successes: builder('agent_performance.successes', '+', passed ? 1 : 0),
@@ -176,7 +182,12 @@ function toDecision(row: Schema['routing_decision_log']): RoutingDecision {
 /** The caller's routing decisions, newest first (keyset cursor on the id). Viewer or above. */
 export async function listRoutingDecisions(
   context: Context,
-  options: { missionId?: string | undefined; missionTaskId?: string | undefined; limit?: number | undefined; cursor?: string | undefined } = {},
+  options: {
+    missionId?: string | undefined;
+    missionTaskId?: string | undefined;
+    limit?: number | undefined;
+    cursor?: string | undefined;
+  } = {},
 ): Promise<{ decisions: RoutingDecision[]; nextCursor: string | null }> {
   const { services, actor } = context;
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
@@ -189,11 +200,17 @@ export async function listRoutingDecisions(
       .executeTakeFirst();
     if (!mission) throw notFound('mission', options.missionId);
   }
-  let query = services.database.db.selectFrom('routing_decision_log').selectAll().where('org_id', '=', actor.orgId);
+  let query = services.database.db
+    .selectFrom('routing_decision_log')
+    .selectAll()
+    .where('org_id', '=', actor.orgId);
   if (options.missionId) query = query.where('mission_id', '=', options.missionId);
   if (options.missionTaskId) query = query.where('mission_task_id', '=', options.missionTaskId);
   if (options.cursor) query = query.where('id', '<', options.cursor);
-  const rows = await query.orderBy('id', 'desc').limit(limit + 1).execute();
+  const rows = await query
+    .orderBy('id', 'desc')
+    .limit(limit + 1)
+    .execute();
   const page = rows.slice(0, limit).map(toDecision);
   return { decisions: page, nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
 }

@@ -28,7 +28,11 @@ export function usageOf(usage: LanguageModelUsage, costUsd?: number) {
 }
 
 /** True when `usage` is over a budget (tokens counted in and out together). */
-export function overBudget(usage: Usage, budget: { maxTokens?: number | undefined; maxCostUsd?: number | undefined }): boolean {
-  if (budget.maxTokens !== undefined && usage.inputTokens + usage.outputTokens > budget.maxTokens) return true;
+export function overBudget(
+  usage: Usage,
+  budget: { maxTokens?: number | undefined; maxCostUsd?: number | undefined },
+): boolean {
+  if (budget.maxTokens !== undefined && usage.inputTokens + usage.outputTokens > budget.maxTokens)
+    return true;
   return budget.maxCostUsd !== undefined && usage.costUsd > budget.maxCostUsd;
 }

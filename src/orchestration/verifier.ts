@@ -56,7 +56,8 @@ export async function verifyAnswer(
   input: { model: string; goal: string; task: VerifiedTask; answer: string | null; signal?: AbortSignal },
 ): Promise<Verdict> {
   const resolved = models.resolve(input.model);
-  if (resolved.offline || !input.answer?.trim()) return { ...offlineVerdict(input.task, input.answer), usage: noUsage() };
+  if (resolved.offline || !input.answer?.trim())
+    return { ...offlineVerdict(input.task, input.answer), usage: noUsage() };
   try {
     const result = await generateText({
       model: resolved.model,
@@ -80,7 +81,12 @@ export async function verifyAnswer(
     const usage = { ...tokens, costUsd: models.costOf(resolved.spec, tokens) };
     const violations = result.output.violations.map((violation) => cut(violation, 500)).slice(0, 20);
     const pass = result.output.pass && violations.length === 0;
-    return { pass, violations: pass ? [] : violations.length > 0 ? violations : ['the verifier rejected the answer'], method: 'model', usage };
+    return {
+      pass,
+      violations: pass ? [] : violations.length > 0 ? violations : ['the verifier rejected the answer'],
+      method: 'model',
+      usage,
+    };
   } catch (thrown) {
     if (input.signal?.aborted) throw thrown;
     const fallback = offlineVerdict(input.task, input.answer);

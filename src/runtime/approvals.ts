@@ -131,8 +131,8 @@ export async function cancelRun(
       resourceType: 'run',
       resourceId: run.id,
     });
-    await outbox.emit(runEvent(run, 'run-canceled', { reason }));
     await resumeParentTask(services, transaction, run);
+    await outbox.emit(runEvent(run, 'run-canceled', { reason }));
   });
   await services.runResumer.cancel(run, reason);
   return loadRun(services.database.db, run.id);

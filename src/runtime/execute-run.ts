@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import { type Agent, loadAgent } from '../agents/index.js';
 import { ColonyError, coerceError } from '../errors/index.js';
-import { transact } from '../events/index.js';
+import { type NewEvent, transact } from '../events/index.js';
 import { type Schema, toJson } from '../storage/index.js';
 import { resumeTask } from '../tasks/index.js';
 import { runModelStep } from './model-step.js';
@@ -119,6 +119,7 @@ export async function finishRun(
       .where('status', 'not in', [...terminalRunStatuses])
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) return;
+    const events: NewEvent[] = [];
     if (status === 'succeeded') {
       const counter = await transaction
         .updateTable('conversation')
@@ -140,7 +141,7 @@ export async function finishRun(
         created_at: now,
       };
       await transaction.insertInto('message').values(message).execute();
-      await outbox.emit(
+      events.push(
         runEvent(
           run,
           'message-created',
@@ -149,10 +150,12 @@ export async function finishRun(
         ),
       );
     }
-    await outbox.emit(runEvent(run, `run-${status}`, outcome.error ? { error: outcome.error } : {}));
+    events.push(runEvent(run, `run-${status}`, outcome.error ? { error: outcome.error } : {}));
     if (agent && services.runHooks.afterFinish)
       await services.runHooks.afterFinish(transaction, run, agent, status);
     await resumeParentTask(services, transaction, run);
+    // Row locks first, the event-sequence lock last: the lock order every transaction follows.
+    await outbox.emit(...events);
   });
   return { kind: 'finished', status };
 }

@@ -61,6 +61,12 @@ export async function cancelTask(
         .execute();
       canceled.push(...rows);
     }
+    await runCancelHooks(
+      transaction,
+      outbox,
+      canceled.map((row) => row.id),
+      reason,
+    );
     for (const row of canceled) {
       await outbox.emit({
         type: 'task-canceled',
@@ -69,12 +75,6 @@ export async function cancelTask(
         payload: { reason, rootId: taskId },
       });
     }
-    await runCancelHooks(
-      transaction,
-      outbox,
-      canceled.map((row) => row.id),
-      reason,
-    );
     const withDependents = canceled.filter((row) => row.has_dependents).map((row) => row.id);
     const settled = await settleDependents(transaction, outbox, withDependents, now);
     return [...canceled.map((row) => row.id), ...settled];

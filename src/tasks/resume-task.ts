@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { taskStore } from '../storage/index.js';
 import type { TaskServices } from './enqueue-task.js';
 import { taskSignals } from './task-signals.js';
@@ -16,22 +17,25 @@ export async function resumeTask(
 ): Promise<boolean> {
   const executor = transaction ?? services.database.db;
   const now = services.clock.now();
-  const resumed = await executor
+  // One statement, so it cannot fall between a handler's suspend and its commit (on Postgres the
+  // row lock makes it see the suspended row): waiting → ready, running → ready on suspend.
+  const updated = await executor
     .updateTable('task')
-    .set({ status: 'ready', run_at: now, wait_reason: null, wake_requested: 0, updated_at: now })
+    .set({
+      status: sql<string>`case when status = 'waiting' then 'ready' else status end`,
+      run_at: sql<number>`case when status = 'waiting' then ${now} else run_at end`,
+      wait_reason: sql<string | null>`case when status = 'waiting' then null else wait_reason end`,
+      wake_requested: sql<number>`case when status = 'running' then 1 else 0 end`,
+      updated_at: now,
+    })
     .where('id', '=', taskId)
-    .where('status', '=', 'waiting')
+    .where('status', 'in', ['waiting', 'running'])
+    .returning('status')
     .executeTakeFirst();
-  if (Number(resumed.numUpdatedRows) > 0) {
+  if (!updated) return false;
+  if (updated.status === 'ready') {
     await taskStore(services.database).notify(executor);
     taskSignals(services.database).wake();
-    return true;
   }
-  const requested = await executor
-    .updateTable('task')
-    .set({ wake_requested: 1, updated_at: now })
-    .where('id', '=', taskId)
-    .where('status', '=', 'running')
-    .executeTakeFirst();
-  return Number(requested.numUpdatedRows) > 0;
+  return true;
 }

@@ -144,7 +144,10 @@ const list = createRoute({
     }),
   },
   responses: {
-    200: jsonContent(z.object({ missions: z.array(missionSchema), nextCursor: z.string().nullable() }), 'A page'),
+    200: jsonContent(
+      z.object({ missions: z.array(missionSchema), nextCursor: z.string().nullable() }),
+      'A page',
+    ),
     ...commonErrors,
   },
 });
@@ -198,7 +201,10 @@ const stopAll = createRoute({
   summary: 'Org-wide emergency stop: cancel every unfinished mission and run of the org (admin)',
   request: { body: { ...jsonBody(reasonBody), required: false } },
   responses: {
-    200: jsonContent(z.object({ missions: z.array(z.string()), runs: z.array(z.string()) }), 'What was stopped'),
+    200: jsonContent(
+      z.object({ missions: z.array(z.string()), runs: z.array(z.string()) }),
+      'What was stopped',
+    ),
     ...commonErrors,
   },
 });
@@ -206,7 +212,13 @@ const stopAll = createRoute({
 const pollFallbackMs = 1000;
 const heartbeatMs = 15_000;
 
-function streamMission(http: Context, services: HttpServices, orgId: string, missionId: string, afterSeq: number) {
+function streamMission(
+  http: Context,
+  services: HttpServices,
+  orgId: string,
+  missionId: string,
+  afterSeq: number,
+) {
   return streamSSE(http, async (stream) => {
     let cursor = afterSeq;
     let closed = false;
@@ -252,7 +264,9 @@ export function registerMissionRoutes(app: ColonyApp, services: HttpServices): v
   app.openapi(create, async (http) =>
     http.json(await createMission(contextOf(http, services), http.req.valid('json')), 202),
   );
-  app.openapi(list, async (http) => http.json(await listMissions(contextOf(http, services), http.req.valid('query')), 200));
+  app.openapi(list, async (http) =>
+    http.json(await listMissions(contextOf(http, services), http.req.valid('query')), 200),
+  );
   app.openapi(get, async (http) =>
     http.json(await getMission(contextOf(http, services), http.req.valid('param').id), 200),
   );
@@ -263,7 +277,11 @@ export function registerMissionRoutes(app: ColonyApp, services: HttpServices): v
   });
   app.openapi(approve, async (http) =>
     http.json(
-      await approveCheckpoints(contextOf(http, services), http.req.valid('param').id, http.req.valid('json') ?? {}),
+      await approveCheckpoints(
+        contextOf(http, services),
+        http.req.valid('param').id,
+        http.req.valid('json') ?? {},
+      ),
       200,
     ),
   );
@@ -273,5 +291,7 @@ export function registerMissionRoutes(app: ColonyApp, services: HttpServices): v
       200,
     ),
   );
-  app.openapi(stopAll, async (http) => http.json(await stopOrg(contextOf(http, services), http.req.valid('json') ?? {}), 200));
+  app.openapi(stopAll, async (http) =>
+    http.json(await stopOrg(contextOf(http, services), http.req.valid('json') ?? {}), 200),
+  );
 }

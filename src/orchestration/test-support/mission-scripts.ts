@@ -3,7 +3,9 @@ import type { Plan } from '../plan.js';
 import type { Script, ScriptedCall } from './scripted-model.js';
 
 /** The role a call plays, from the system text Colony's orchestration sends. */
-export function roleOf(call: ScriptedCall): 'planner' | 'verifier' | 'router' | 'aggregator' | 'agent' | 'memory' {
+export function roleOf(
+  call: ScriptedCall,
+): 'planner' | 'verifier' | 'router' | 'aggregator' | 'agent' | 'memory' {
   if (call.system.includes('Extract durable memories')) return 'memory';
   if (call.system.includes('mission planner')) return 'planner';
   if (call.system.includes('acceptance verifier')) return 'verifier';
@@ -40,9 +42,14 @@ export function missionScript(options: MissionScriptOptions): Script {
       return typeof plan === 'string' ? plan : JSON.stringify(plan);
     }
     if (role === 'verifier') {
-      const rejected = call.user.split('Answer:').at(-1)?.includes(options.rejectMarker ?? 'DRAFT');
+      const rejected = call.user
+        .split('Answer:')
+        .at(-1)
+        ?.includes(options.rejectMarker ?? 'DRAFT');
       return JSON.stringify(
-        rejected ? { pass: false, violations: ['the answer is only a draft'] } : { pass: true, violations: [] },
+        rejected
+          ? { pass: false, violations: ['the answer is only a draft'] }
+          : { pass: true, violations: [] },
       );
     }
     if (role === 'router') {
@@ -54,14 +61,20 @@ export function missionScript(options: MissionScriptOptions): Script {
       return `FINAL REPORT covering ${keys.join(', ')}`;
     }
     const key = taskKeyOf(call);
-    const delay = typeof options.agentDelayMs === 'function' ? options.agentDelayMs(key) : (options.agentDelayMs ?? 0);
+    const delay =
+      typeof options.agentDelayMs === 'function' ? options.agentDelayMs(key) : (options.agentDelayMs ?? 0);
     if (delay > 0) await sleep(delay, call.signal);
     return options.answer ? options.answer(key, call) : `Result of ${key}: done.`;
   };
 }
 
 /** A planned task with defaults. */
-export function task(id: string, title: string, capability: string, dependsOn: string[] = []): Plan['tasks'][number] {
+export function task(
+  id: string,
+  title: string,
+  capability: string,
+  dependsOn: string[] = [],
+): Plan['tasks'][number] {
   return {
     id,
     title,

@@ -22,7 +22,9 @@ function textOf(content: unknown): string {
   if (!Array.isArray(content)) return '';
   return content
     .map((part: unknown) =>
-      typeof part === 'object' && part !== null && 'text' in part && typeof part.text === 'string' ? part.text : '',
+      typeof part === 'object' && part !== null && 'text' in part && typeof part.text === 'string'
+        ? part.text
+        : '',
     )
     .join('\n');
 }
@@ -79,7 +81,11 @@ export function createScriptedModel(script: Script, modelId = 'script'): Languag
         { type: 'text-start', id: 't0' },
         { type: 'text-delta', id: 't0', delta: text },
         { type: 'text-end', id: 't0' },
-        { type: 'finish', usage: usageOf(text, call.system + call.user), finishReason: { unified: 'stop', raw: 'stop' } },
+        {
+          type: 'finish',
+          usage: usageOf(text, call.system + call.user),
+          finishReason: { unified: 'stop', raw: 'stop' },
+        },
       ];
       return {
         stream: new ReadableStream<LanguageModelV3StreamPart>({
@@ -97,7 +103,10 @@ export function createScriptedModel(script: Script, modelId = 'script'): Languag
  * Test seam: makes `models` resolve `mock:<id>` specs to `modelFor(id)` (a real, non-offline
  * model as far as Colony can tell) and treat them as known, without touching the registry's code.
  */
-export function installMockProvider(models: ModelRegistry, modelFor: (modelId: string) => LanguageModelV3): void {
+export function installMockProvider(
+  models: ModelRegistry,
+  modelFor: (modelId: string) => LanguageModelV3,
+): void {
   const resolve = models.resolve.bind(models);
   const isKnown = models.isKnown.bind(models);
   const cache = new Map<string, ResolvedModel>();
@@ -105,7 +114,13 @@ export function installMockProvider(models: ModelRegistry, modelFor: (modelId: s
     if (!spec.startsWith('mock:')) return resolve(spec);
     const cached = cache.get(spec);
     if (cached) return cached;
-    const resolved = { spec, provider: 'mock', modelId: spec.slice(5), offline: false, model: modelFor(spec.slice(5)) };
+    const resolved = {
+      spec,
+      provider: 'mock',
+      modelId: spec.slice(5),
+      offline: false,
+      model: modelFor(spec.slice(5)),
+    };
     cache.set(spec, resolved);
     return resolved;
   };

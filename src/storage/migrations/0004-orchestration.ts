@@ -84,7 +84,11 @@ export const orchestration: Migration = {
       .addColumn('created_at', big, (c) => c.notNull())
       .addUniqueConstraint('mission_handoff_edge', ['from_task_id', 'to_task_id'])
       .execute();
-    await db.schema.createIndex('mission_handoff_mission').on('mission_handoff').column('mission_id').execute();
+    await db.schema
+      .createIndex('mission_handoff_mission')
+      .on('mission_handoff')
+      .column('mission_id')
+      .execute();
 
     await db.schema
       .createTable('mission_checkpoint')
