@@ -53,6 +53,10 @@ export interface EventFilter {
   afterSeq: number;
   runId?: string | undefined;
   conversationId?: string | undefined;
+  /** Events about one resource (a mission's events carry its id as subject). */
+  subjectId?: string | undefined;
+  /** Only types starting with this (`mission-`). */
+  typePrefix?: string | undefined;
   types?: readonly string[] | undefined;
   limit?: number | undefined;
 }
@@ -67,6 +71,8 @@ export async function readEvents(database: Database, filter: EventFilter): Promi
   if (filter.runId) query = query.where('run_id', '=', filter.runId);
   if (filter.conversationId) query = query.where('conversation_id', '=', filter.conversationId);
   if (filter.types && filter.types.length > 0) query = query.where('type', 'in', [...filter.types]);
+  if (filter.subjectId) query = query.where('subject_id', '=', filter.subjectId);
+  if (filter.typePrefix) query = query.where('type', 'like', `${filter.typePrefix}%`);
   const rows = await query
     .orderBy('seq', 'asc')
     .limit(filter.limit ?? 500)

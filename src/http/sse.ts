@@ -37,10 +37,16 @@ export function streamEvents(
     let cursor = options.afterSeq;
     let closed = false;
     let wake: (() => void) | undefined;
-    const matches = (event: { orgId: string; runId: string | null; conversationId: string | null }) =>
+    const matches = (event: {
+      orgId: string;
+      runId: string | null;
+      conversationId: string | null;
+      subjectId?: string | null;
+    }) =>
       event.orgId === options.filter.orgId &&
       (!options.filter.runId || event.runId === options.filter.runId) &&
-      (!options.filter.conversationId || event.conversationId === options.filter.conversationId);
+      (!options.filter.conversationId || event.conversationId === options.filter.conversationId) &&
+      (!options.filter.subjectId || event.subjectId === options.filter.subjectId);
     const offStored = services.bus.onStored((events) => {
       if (events.some(matches)) wake?.();
     });

@@ -1,6 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import {
   approveCheckpoints,
   createMission,
@@ -9,14 +7,13 @@ import {
   listMissions,
   missionEndEvents,
   missionStates,
-  readMissionEvents,
   stopMission,
   stopOrg,
 } from '../../orchestration/index.js';
 import { type ColonyApp, contextOf } from '../app.js';
 import type { HttpServices } from '../http-services.js';
 import { commonErrors, idParam, jsonBody, jsonContent, security } from '../openapi-helpers.js';
-import { lastEventIdOf } from '../sse.js';
+import { lastEventIdOf, streamEvents } from '../sse.js';
 
 const usageSchema = z.object({ inputTokens: z.number(), outputTokens: z.number(), costUsd: z.number() });
 
@@ -209,57 +206,6 @@ const stopAll = createRoute({
   },
 });
 
-const pollFallbackMs = 1000;
-const heartbeatMs = 15_000;
-
-function streamMission(
-  http: Context,
-  services: HttpServices,
-  orgId: string,
-  missionId: string,
-  afterSeq: number,
-) {
-  return streamSSE(http, async (stream) => {
-    let cursor = afterSeq;
-    let closed = false;
-    let wake: (() => void) | undefined;
-    const off = services.bus.onStored((stored) => {
-      if (stored.some((event) => event.subjectId === missionId)) wake?.();
-    });
-    stream.onAbort(() => {
-      closed = true;
-      wake?.();
-    });
-    let lastWrite = Date.now();
-    try {
-      while (!closed) {
-        const page = await readMissionEvents(services.database.db, { orgId, missionId, afterSeq: cursor });
-        for (const event of page) {
-          await stream.writeSSE({ id: String(event.seq), event: event.type, data: JSON.stringify(event) });
-          cursor = event.seq;
-          lastWrite = Date.now();
-          if (missionEndEvents.has(event.type)) closed = true;
-        }
-        if (closed || page.length === 500) continue;
-        if (Date.now() - lastWrite > heartbeatMs) {
-          await stream.write(': keep-alive\n\n');
-          lastWrite = Date.now();
-        }
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, pollFallbackMs);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        wake = undefined;
-      }
-    } finally {
-      off();
-    }
-  });
-}
-
 export function registerMissionRoutes(app: ColonyApp, services: HttpServices): void {
   app.openapi(create, async (http) =>
     http.json(await createMission(contextOf(http, services), http.req.valid('json')), 202),
@@ -273,7 +219,11 @@ export function registerMissionRoutes(app: ColonyApp, services: HttpServices): v
   app.openapi(events, async (http) => {
     const context = contextOf(http, services);
     const mission = await getMission(context, http.req.valid('param').id);
-    return streamMission(http, services, context.actor.orgId, mission.id, lastEventIdOf(http)) as never;
+    return streamEvents(http, services, {
+      filter: { orgId: context.actor.orgId, subjectId: mission.id, typePrefix: 'mission-' },
+      afterSeq: lastEventIdOf(http),
+      until: (event) => missionEndEvents.has(event.type),
+    }) as never;
   });
   app.openapi(approve, async (http) =>
     http.json(
