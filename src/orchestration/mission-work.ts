@@ -1,9 +1,10 @@
+import type { Transaction } from 'kysely';
 import { type Actor, systemActor } from '../context/index.js';
 import { coerceError, isColonyError } from '../errors/index.js';
-import { transact } from '../events/index.js';
+import { type Outbox, transact } from '../events/index.js';
 import { recordAudit } from '../identity/index.js';
 import { cancelRun } from '../runtime/index.js';
-import { parseJson, type Row } from '../storage/index.js';
+import { parseJson, type Row, type Schema } from '../storage/index.js';
 import { cancelTask } from '../tasks/index.js';
 import { loadMissionRow, loadMissionTasks, missionEvent } from './mission-store.js';
 import {
@@ -55,22 +56,45 @@ export async function cancelMissionWork(
   reason: string,
   options: { generation?: number; includeRoot?: boolean } = {},
 ): Promise<void> {
-  const ended = await transact(services, async (transaction, outbox) => {
-    const now = services.clock.now();
-    const rows = await transaction
-      .updateTable('mission_task')
-      .set({ status: 'canceled', error: reason, finished_at: now, updated_at: now })
-      .where('mission_id', '=', mission.id)
-      .where('status', 'in', unfinishedTasks)
-      .$if(options.generation !== undefined, (query) =>
-        query.where('generation', '=', options.generation ?? 0),
-      )
-      .returning(['key', 'task_id', 'run_ids'])
-      .execute();
-    for (const task of rows)
-      await outbox.emit(missionEvent(mission, 'mission-task-canceled', { key: task.key, reason }));
-    return rows;
-  });
+  const ended = await transact(services, (transaction, outbox) =>
+    cancelMissionTaskRows(services, transaction, outbox, mission, reason, options),
+  );
+  await cancelEngineWork(services, mission, ended, reason, options);
+}
+
+type CanceledMissionTask = { key: string; task_id: string; run_ids: string };
+
+/** Marks the unfinished mission tasks canceled inside the caller's transaction. */
+async function cancelMissionTaskRows(
+  services: OrchestrationServices,
+  transaction: Transaction<Schema>,
+  outbox: Outbox,
+  mission: Row<'mission'>,
+  reason: string,
+  options: { generation?: number },
+): Promise<CanceledMissionTask[]> {
+  const now = services.clock.now();
+  const rows = await transaction
+    .updateTable('mission_task')
+    .set({ status: 'canceled', error: reason, finished_at: now, updated_at: now })
+    .where('mission_id', '=', mission.id)
+    .where('status', 'in', unfinishedTasks)
+    .$if(options.generation !== undefined, (query) => query.where('generation', '=', options.generation ?? 0))
+    .returning(['key', 'task_id', 'run_ids'])
+    .execute();
+  for (const task of rows)
+    await outbox.emit(missionEvent(mission, 'mission-task-canceled', { key: task.key, reason }));
+  return rows;
+}
+
+/** Cancels the engine tasks (and so the runs) behind canceled mission tasks, after their commit. */
+async function cancelEngineWork(
+  services: OrchestrationServices,
+  mission: Row<'mission'>,
+  ended: readonly CanceledMissionTask[],
+  reason: string,
+  options: { includeRoot?: boolean },
+): Promise<void> {
   if (options.includeRoot) await ignoreMissing(() => cancelTask(services, mission.task_id, reason));
   for (const task of ended) await ignoreMissing(() => cancelTask(services, task.task_id, reason));
   const runIds = ended.flatMap((task) => parseJson<string[]>(task.run_ids, []));
@@ -120,7 +144,7 @@ export async function haltMission(
       .where('id', '=', missionId)
       .where('state', 'not in', terminal)
       .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) return false;
+    if (Number(updated.numUpdatedRows) !== 1) return null;
     await transaction
       .updateTable('mission_checkpoint')
       .set({ status: 'canceled', decided_at: now })
@@ -135,11 +159,14 @@ export async function haltMission(
         details: { reason: input.reason },
       });
     }
+    // The mission and its unfinished tasks end in one commit: the board is never half-stopped.
+    // (Row updates first, events last: the lock order of every transaction.)
+    const ended = await cancelMissionTaskRows(services, transaction, outbox, before, input.reason, {});
     await outbox.emit(missionEvent(before, `mission-${input.state}`, { reason: input.reason }));
-    return true;
+    return ended;
   });
   if (!halted) return false;
-  await cancelMissionWork(services, before, input.reason, { includeRoot: true });
+  await cancelEngineWork(services, before, halted, input.reason, { includeRoot: true });
   return true;
 }
 
