@@ -4,18 +4,6 @@ import { testDialects } from '../storage/test-support/databases.js';
 
 const directive = (tool: string, input: unknown) => `/tool ${tool} ${JSON.stringify(input)}`;
 
-async function waitForRun(harness: HttpHarness, runId: string) {
-  for (let attempt = 0; attempt < 600; attempt++) {
-    const run = (await (await harness.request('GET', `/v1/runs/${runId}`)).json()) as {
-      status: string;
-      steps: Array<{ kind: string; toolName: string | null; status: string; payload: { output?: unknown } }>;
-    };
-    if (['succeeded', 'failed', 'canceled'].includes(run.status)) return run;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`run ${runId} did not finish`);
-}
-
 async function say(harness: HttpHarness, agent: string, content: string) {
   const chat = (await (await harness.request('POST', '/v1/chats', { body: { agent } })).json()) as {
     id: string;
@@ -23,7 +11,7 @@ async function say(harness: HttpHarness, agent: string, content: string) {
   const posted = (await (
     await harness.request('POST', `/v1/chats/${chat.id}/messages`, { body: { content } })
   ).json()) as { run: { id: string } };
-  const run = await waitForRun(harness, posted.run.id);
+  const run = await harness.waitForRun<{ status: string }>(posted.run.id);
   const messages = (await (await harness.request('GET', `/v1/chats/${chat.id}/messages`)).json()) as {
     messages: Array<{ role: string; content: string }>;
   };
@@ -154,7 +142,7 @@ describe.each(testDialects)('delegation and agent messaging on %s', (dialect) =>
     expect(one.duplicate).toBe(false);
     expect(two.duplicate).toBe(true);
     expect(two.message.triggeredRunId).toBe(one.message.triggeredRunId);
-    const run = await waitForRun(harness, one.message.triggeredRunId);
+    const run = await harness.waitForRun(one.message.triggeredRunId);
     expect(run.status).toBe('succeeded');
     const runs = await harness.colony.database.db
       .selectFrom('message')

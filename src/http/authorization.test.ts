@@ -165,17 +165,7 @@ describe.each(testDialects)('authorization and validation on %s', (dialect) => {
   let harness: HttpHarness;
   let fixture: Fixture;
 
-  async function counts(): Promise<Record<string, number>> {
-    const result: Record<string, number> = {};
-    for (const table of tables) {
-      const row = await harness.colony.database.db
-        .selectFrom(table)
-        .select((builder) => builder.fn.countAll<number>().as('count'))
-        .executeTakeFirstOrThrow();
-      result[table] = Number(row.count);
-    }
-    return result;
-  }
+  const counts = () => harness.rowCounts(tables);
 
   beforeAll(async () => {
     harness = await createHttpHarness(dialect, { config: { bodyLimitBytes: 4096 } });

@@ -29,21 +29,6 @@ async function readSse(response: Response): Promise<SseEvent[]> {
     });
 }
 
-async function waitForRun(
-  harness: HttpHarness,
-  runId: string,
-): Promise<{ status: string; steps: unknown[] }> {
-  for (let attempt = 0; attempt < 400; attempt++) {
-    const run = (await (await harness.request('GET', `/v1/runs/${runId}`)).json()) as {
-      status: string;
-      steps: unknown[];
-    };
-    if (['succeeded', 'failed', 'canceled'].includes(run.status)) return run;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`run ${runId} did not finish`);
-}
-
 describe.each(testDialects)('agent runs over HTTP on %s', (dialect) => {
   let harness: HttpHarness;
   beforeAll(async () => {
@@ -99,7 +84,7 @@ describe.each(testDialects)('agent runs over HTTP on %s', (dialect) => {
         body: { content: 'hello /tool get_time {}' },
       })
     ).json()) as { run: { id: string } };
-    await waitForRun(harness, posted.run.id);
+    await harness.waitForRun(posted.run.id);
     const all = (await readSse(await harness.request('GET', `/v1/runs/${posted.run.id}/events`))).filter(
       (event) => event.id,
     );
@@ -128,7 +113,7 @@ describe.each(testDialects)('agent runs over HTTP on %s', (dialect) => {
     );
     const runs = [];
     for (const item of posted)
-      runs.push({ seq: item.message.seq, ...(await waitForRun(harness, item.run.id)) });
+      runs.push({ seq: item.message.seq, ...(await harness.waitForRun(item.run.id)) });
     const rows = await harness.colony.database.db
       .selectFrom('run')
       .innerJoin('message', 'message.id', 'run.trigger_message_id')
@@ -181,7 +166,7 @@ describe.each(testDialects)('agent runs over HTTP on %s', (dialect) => {
       body: { toolCallId, decision: 'approve' },
     });
     expect(again.status).toBe(409);
-    const run = await waitForRun(harness, posted.run.id);
+    const run = await harness.waitForRun(posted.run.id);
     expect(run.status).toBe('succeeded');
     const messages = (await (await harness.request('GET', `/v1/chats/${chat.id}/messages`)).json()) as {
       messages: Array<{ content: string }>;
@@ -211,7 +196,7 @@ describe.each(testDialects)('agent runs over HTTP on %s', (dialect) => {
     const next = (await (
       await harness.request('POST', `/v1/chats/${chat.id}/messages`, { body: { content: 'still there?' } })
     ).json()) as { run: { id: string } };
-    expect((await waitForRun(harness, next.run.id)).status).toBe('succeeded');
+    expect((await harness.waitForRun(next.run.id)).status).toBe('succeeded');
   });
 
   it('records the agent version each run used, and usage', async () => {
@@ -222,7 +207,7 @@ describe.each(testDialects)('agent runs over HTTP on %s', (dialect) => {
     const posted = (await (
       await harness.request('POST', `/v1/chats/${chat.id}/messages`, { body: { content: 'hi' } })
     ).json()) as { run: { id: string } };
-    await waitForRun(harness, posted.run.id);
+    await harness.waitForRun(posted.run.id);
     const run = (await (await harness.request('GET', `/v1/runs/${posted.run.id}`)).json()) as {
       agentVersion: number;
       usage: { inputTokens: number; outputTokens: number };
@@ -249,7 +234,7 @@ describe.each(testDialects)('agent runs over HTTP on %s', (dialect) => {
     const posted = (await (
       await harness.request('POST', `/v1/chats/${chat.id}/messages`, { body: { content: 'firehose' } })
     ).json()) as { run: { id: string } };
-    await waitForRun(harness, posted.run.id);
+    await harness.waitForRun(posted.run.id);
     const reader = firehose.body?.getReader();
     let text = '';
     while (reader && !text.includes(posted.run.id)) {

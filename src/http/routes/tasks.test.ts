@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../context/index.js';
+import { until } from '../../server/test-support/spawn-server.js';
 import { testDialects } from '../../storage/test-support/databases.js';
 import { enqueueTask } from '../../tasks/index.js';
 import { createHttpHarness, type HttpHarness } from '../test-support/http-harness.js';
@@ -31,31 +32,11 @@ async function json<T>(response: Response | Promise<Response>): Promise<T> {
   return (await (await response).json()) as T;
 }
 
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe.each(testDialects)('tasks API authorization and validation on %s', (dialect) => {
   let harness: HttpHarness;
   let taskId: string;
 
-  async function counts(): Promise<Record<string, number>> {
-    const result: Record<string, number> = {};
-    for (const table of tables) {
-      const row = await harness.colony.database.db
-        .selectFrom(table)
-        .select((builder) => builder.fn.countAll<number>().as('count'))
-        .executeTakeFirstOrThrow();
-      result[table] = Number(row.count);
-    }
-    return result;
-  }
+  const counts = () => harness.rowCounts(tables);
 
   beforeAll(async () => {
     harness = await createHttpHarness(dialect, { config: { bodyLimitBytes: 4096 } });

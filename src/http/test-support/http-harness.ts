@@ -6,7 +6,7 @@ import { type Role, systemActor } from '../../context/index.js';
 import { createApiKey, createOrg } from '../../identity/index.js';
 import { createLogger } from '../../observability/index.js';
 import { type Colony, createColony } from '../../server/index.js';
-import type { DialectName } from '../../storage/index.js';
+import type { DialectName, Schema } from '../../storage/index.js';
 import { createPostgresDatabase } from '../../storage/test-support/databases.js';
 import type { TaskHandler } from '../../tasks/index.js';
 import { type ColonyApp, createApp } from '../app.js';
@@ -17,6 +17,12 @@ export interface HttpHarness {
   /** One key per role in the main org, and an owner key of another org. */
   keys: Record<Role, string> & { otherOrg: string };
   orgId: string;
+  /** Row counts of the given tables: compare before and after a refused request. */
+  rowCounts(tables: ReadonlyArray<keyof Schema>): Promise<Record<string, number>>;
+  /** Polls `GET /v1/runs/:id` until the run has ended. */
+  waitForRun<Run extends { status: string } = { status: string; steps: unknown[] }>(
+    runId: string,
+  ): Promise<Run>;
   request(
     method: string,
     path: string,
@@ -75,6 +81,28 @@ export async function createHttpHarness(
     colony,
     keys,
     orgId: org.id,
+    async rowCounts(tables) {
+      const result: Record<string, number> = {};
+      for (const table of tables) {
+        const row = await colony.database.db
+          .selectFrom(table)
+          .select((builder) => builder.fn.countAll<number>().as('count'))
+          .executeTakeFirstOrThrow();
+        result[table] = Number(row.count);
+      }
+      return result;
+    },
+    async waitForRun<Run extends { status: string }>(runId: string): Promise<Run> {
+      for (let attempt = 0; attempt < 600; attempt++) {
+        const response = await app.request(`/v1/runs/${runId}`, {
+          headers: { Authorization: `Bearer ${keys.owner}` },
+        });
+        const run = (await response.json()) as Run;
+        if (['succeeded', 'failed', 'canceled'].includes(run.status)) return run;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      throw new Error(`run ${runId} did not finish`);
+    },
     request(method, path, requestOptions = {}) {
       const key = requestOptions.key === undefined ? keys.owner : requestOptions.key;
       const headers: Record<string, string> = { ...requestOptions.headers };
