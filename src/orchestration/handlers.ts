@@ -2,14 +2,7 @@ import type { TaskHandler } from '../tasks/index.js';
 import { createGoalManager } from './goal-manager.js';
 import { createMissionTaskHandler } from './mission-task-handler.js';
 import { haltMission } from './mission-work.js';
-import {
-  missionDeadlineKind,
-  missionKind,
-  missionTaskKind,
-  missionWatchdogKind,
-  type OrchestrationServices,
-} from './services.js';
-import { createMissionWatchdog } from './watchdog.js';
+import { missionDeadlineKind, missionKind, missionTaskKind, type OrchestrationServices } from './services.js';
 
 /**
  * The task handlers of missions, by kind: register them in the worker pool
@@ -22,7 +15,6 @@ export function createOrchestrationHandlers(services: OrchestrationServices): Re
   return {
     [missionKind]: createGoalManager(services),
     [missionTaskKind]: createMissionTaskHandler(services),
-    [missionWatchdogKind]: createMissionWatchdog(services),
     [missionDeadlineKind]: async (context) => {
       const { missionId } = context.payload as { missionId: string };
       const halted = await haltMission(services, missionId, { state: 'failed', reason: 'deadline passed' });

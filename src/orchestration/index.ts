@@ -45,7 +45,6 @@ export {
   missionDeadlineKind,
   missionKind,
   missionTaskKind,
-  missionWatchdogKind,
   type OrchestrationServices,
 } from './services.js';
 export { offlineVerdict, verifyAnswer } from './verifier.js';

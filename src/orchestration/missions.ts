@@ -19,7 +19,6 @@ import {
 import { haltMission } from './mission-work.js';
 import { loadCandidates } from './routing-store.js';
 import { missionDeadlineKind, missionKind, type OrchestrationServices } from './services.js';
-import { scheduleWatchdog } from './watchdog.js';
 
 export type OrchestrationContext = Context<OrchestrationServices>;
 
@@ -100,7 +99,6 @@ export async function createMission(
       },
       transaction,
     );
-    await scheduleWatchdog(services, row, 1, transaction);
     if (data.deadlineAt !== undefined) {
       await enqueueTask(
         services,

@@ -11,4 +11,3 @@ export interface OrchestrationServices extends RuntimeServices {
 export const missionKind = 'mission';
 export const missionTaskKind = 'mission-task';
 export const missionDeadlineKind = 'mission-deadline';
-export const missionWatchdogKind = 'mission-watchdog';
