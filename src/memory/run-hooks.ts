@@ -3,7 +3,7 @@ import type { ModelMessage } from 'ai';
 import type { Kysely } from 'kysely';
 import type { Agent } from '../agents/index.js';
 import { systemActor } from '../context/index.js';
-import { transact } from '../events/index.js';
+import type { NewEvent } from '../events/index.js';
 import {
   type AssembledContext,
   budgetedWindow,
@@ -93,7 +93,8 @@ function systemPrompt(instructions: string, block: MemoryContextBlock | null, su
  * - `assembleContext`: instructions + pinned and retrieved memories (token-budgeted, query = the
  *   trigger message, scopes = org + agent + chat + the posting user) + the chat summary + the
  *   recent window after `message_cursor`. When the window overflows it first runs the compaction
- *   shield. Emits `memory-context-assembled` (ids and scores, never content).
+ *   shield. Returns a `memory-context-assembled` event (ids and scores, never content), stored
+ *   with the model step it served.
  * - `afterFinish`: a succeeded run of an agent whose policy extracts enqueues `memory-extract` in
  *   the finishing transaction (idempotency key per run, the chat's concurrency key).
  */
@@ -139,27 +140,24 @@ export function createMemoryRunHooks(services: MemoryWiringServices, config: Mem
           ...(weights ? { weights } : {}),
         });
       }
-      await transact(services, async (_transaction, outbox) => {
-        await outbox.emit({
-          type: 'memory-context-assembled',
-          orgId: run.orgId,
-          runId: run.id,
-          conversationId: run.chatId,
-          subjectId: run.id,
-          payload: {
-            pinned: block?.pinned.map((memory) => memory.id) ?? [],
-            retrieved:
-              block?.retrieved.map((hit) => ({ id: hit.memory.id, score: Number(hit.score.toFixed(4)) })) ??
-              [],
-            memoryTokens: block?.tokens ?? 0,
-            summaryVersion: Number(chat.summary_version),
-            messageCursor: cursor,
-            windowMessages: messages.length,
-            compacted: compaction?.compacted ?? false,
-          },
-        });
-      });
-      return { system: systemPrompt(agent.instructions, block, chat.summary), messages };
+      const assembled: NewEvent = {
+        type: 'memory-context-assembled',
+        orgId: run.orgId,
+        runId: run.id,
+        conversationId: run.chatId,
+        subjectId: run.id,
+        payload: {
+          pinned: block?.pinned.map((memory) => memory.id) ?? [],
+          retrieved:
+            block?.retrieved.map((hit) => ({ id: hit.memory.id, score: Number(hit.score.toFixed(4)) })) ?? [],
+          memoryTokens: block?.tokens ?? 0,
+          summaryVersion: Number(chat.summary_version),
+          messageCursor: cursor,
+          windowMessages: messages.length,
+          compacted: compaction?.compacted ?? false,
+        },
+      };
+      return { system: systemPrompt(agent.instructions, block, chat.summary), messages, events: [assembled] };
     },
 
     async afterFinish(transaction, run, agent, status) {

@@ -119,7 +119,10 @@ export async function runModelStep(
       }))
       .where('id', '=', run.id)
       .execute();
-    await outbox.emit(runEvent(run, 'run-step-end', { index, kind: 'model', ...payload, costUsd: cost }));
+    await outbox.emit(
+      ...(assembled.events ?? []),
+      runEvent(run, 'run-step-end', { index, kind: 'model', ...payload, costUsd: cost }),
+    );
   });
   return payload;
 }

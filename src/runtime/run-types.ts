@@ -2,6 +2,7 @@ import type { ModelMessage } from 'ai';
 import type { Transaction } from 'kysely';
 import type { Agent } from '../agents/index.js';
 import type { Context, Services } from '../context/index.js';
+import type { NewEvent } from '../events/index.js';
 import type { ModelRegistry } from '../models/index.js';
 import type { Schema } from '../storage/index.js';
 import type { ToolRegistry } from '../tools/index.js';
@@ -87,6 +88,8 @@ export interface RuntimeSettings {
 export interface AssembledContext {
   system: string;
   messages: ModelMessage[];
+  /** Events describing how the context was built; stored with the model step they served. */
+  events?: NewEvent[];
 }
 
 /**
