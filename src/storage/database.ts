@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Dialect, DialectName } from './dialects/dialect.js';
 import { openPostgres } from './dialects/postgres.js';
 import { openSqlite } from './dialects/sqlite.js';
+import { createGroupCommit } from './dialects/sqlite-group-commit.js';
 import type { Schema } from './schema.js';
 
 /** A query builder: the database itself or an open transaction. */
@@ -22,7 +23,12 @@ export interface Database {
   ping(): Promise<void>;
   close(): Promise<void>;
   /** Dialect-specific handles for `storage/dialects` hot paths; do not use elsewhere. */
-  readonly native: { sqlite?: import('better-sqlite3').Database; postgres?: import('pg').Pool };
+  readonly native: {
+    sqlite?: import('better-sqlite3').Database;
+    /** Runs `fn` holding the SQLite writer, for synchronous statements on `sqlite`. */
+    sqliteWriter?: <T>(fn: () => T) => Promise<T>;
+    postgres?: import('pg').Pool;
+  };
 }
 
 export interface OpenDatabaseOptions {
@@ -50,7 +56,13 @@ export function openDatabase(options: OpenDatabaseOptions): Database {
   }
   const filename = options.url.replace(/^sqlite:(\/\/)?/, '');
   const connection = openSqlite(filename);
-  return wrap(connection.kysely, connection.dialect, filename, { sqlite: connection.raw });
+  return wrap(
+    connection.kysely,
+    connection.dialect,
+    filename,
+    { sqlite: connection.raw, sqliteWriter: connection.withWriter },
+    createGroupCommit(connection.kysely),
+  );
 }
 
 function wrap(
@@ -58,6 +70,7 @@ function wrap(
   dialect: Dialect,
   location: string,
   native: Database['native'],
+  transaction: Database['transaction'] = (fn) => kysely.transaction().execute(fn),
 ): Database {
   let closed = false;
   return {
@@ -66,7 +79,7 @@ function wrap(
     name: dialect.name,
     location,
     native,
-    transaction: (fn) => kysely.transaction().execute(fn),
+    transaction,
     async ping() {
       await sql`select 1`.execute(kysely);
     },

@@ -52,8 +52,8 @@ interface Statements {
 
 /**
  * SQLite hot paths: prepared statements on the raw handle inside `BEGIN IMMEDIATE` (the write lock
- * is taken up front, so a claim never fails to upgrade a read snapshot). Each call holds Kysely's
- * connection mutex, so it never interleaves with a Kysely transaction on the same handle.
+ * is taken up front, so a claim never fails to upgrade a read snapshot). Each call holds the
+ * writer, so it never interleaves with a Kysely transaction on the same handle.
  */
 export function createSqliteTaskStore(database: Database): TaskStore {
   const raw = database.native.sqlite;
@@ -69,7 +69,8 @@ export function createSqliteTaskStore(database: Database): TaskStore {
     };
     return statements;
   };
-  const exclusive = <T>(fn: () => T): Promise<T> => database.db.connection().execute(async () => fn());
+  const exclusive = database.native.sqliteWriter;
+  if (!exclusive) throw new Error('createSqliteTaskStore needs the SQLite writer');
 
   const cycle = raw.transaction(
     (

@@ -1,37 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { Kysely } from 'kysely';
 import type { Schema } from '../schema.js';
 import type { Dialect } from './dialect.js';
+import { EmbeddedSqliteDialect } from './sqlite-driver.js';
 
 export interface SqliteConnection {
   kysely: Kysely<Schema>;
   dialect: Dialect;
-  /** The raw handle, for the few hot paths that use prepared statements directly. */
+  /** The raw writer handle, for the few hot paths that use prepared statements directly. */
   raw: BetterSqlite3.Database;
-}
-
-const statementCacheSize = 1000;
-
-/**
- * Kysely prepares every query it runs; preparing is a measurable share of a short query's cost.
- * This keeps prepared statements by SQL text (queries are parameterized, so the set is small).
- */
-function withStatementCache(raw: BetterSqlite3.Database) {
-  const statements = new Map<string, BetterSqlite3.Statement>();
-  return {
-    close: () => raw.close(),
-    prepare(text: string) {
-      let statement = statements.get(text);
-      if (!statement) {
-        if (statements.size >= statementCacheSize) statements.clear();
-        statement = raw.prepare(text);
-        statements.set(text, statement);
-      }
-      return statement;
-    },
-  };
+  /** Runs `fn` holding the writer (no transaction of Kysely's is open on it meanwhile). */
+  withWriter<T>(fn: () => T): Promise<T>;
 }
 
 /** Opens a SQLite database (a file, or `:memory:`) in WAL mode with foreign keys on. */
@@ -46,9 +27,19 @@ export function openSqlite(filename: string): SqliteConnection {
   raw.pragma('temp_store = MEMORY');
   raw.pragma('wal_autocheckpoint = 8000');
   raw.pragma('mmap_size = 268435456');
+  // Plain reads go to a second, read-only connection: under WAL it sees the last commit while
+  // the writer holds a transaction (or a batch of them, see sqlite-group-commit.ts) open.
+  const reader = filename === ':memory:' ? null : new BetterSqlite3(filename, { readonly: true });
+  if (reader) {
+    reader.pragma('busy_timeout = 5000');
+    reader.pragma('cache_size = -32000');
+    reader.pragma('temp_store = MEMORY');
+    reader.pragma('mmap_size = 268435456');
+  }
+  const embedded = new EmbeddedSqliteDialect(raw, reader);
   const slowQueryMs = Number(process.env.COLONY_TRACE_SQL_MS ?? Number.NaN);
   const kysely = new Kysely<Schema>({
-    dialect: new SqliteDialect({ database: withStatementCache(raw) }),
+    dialect: embedded,
     ...(Number.isFinite(slowQueryMs)
       ? {
           log(event) {
@@ -65,19 +56,10 @@ export function openSqlite(filename: string): SqliteConnection {
     double: 'real',
     async lockEventSequence() {},
     async withMigrationLock(database, fn) {
-      // BEGIN IMMEDIATE takes the write lock up front, so two processes cannot migrate at once.
-      return database.connection().execute(async (connection) => {
-        await sql`begin immediate`.execute(connection);
-        try {
-          const result = await fn(connection);
-          await sql`commit`.execute(connection);
-          return result;
-        } catch (error) {
-          await sql`rollback`.execute(connection);
-          throw error;
-        }
-      });
+      // The driver begins transactions with BEGIN IMMEDIATE: the write lock is taken up front,
+      // so two processes cannot migrate at once.
+      return database.transaction().execute(fn);
     },
   };
-  return { kysely, dialect, raw };
+  return { kysely, dialect, raw, withWriter: (fn) => embedded.driver.withWriter(fn) };
 }

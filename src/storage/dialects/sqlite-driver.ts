@@ -1,0 +1,190 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { CompiledQuery, type DatabaseConnection, type Driver, type QueryResult, SqliteDialect } from 'kysely';
+
+const statementCacheSize = 1000;
+
+interface CachedStatement {
+  statement: BetterSqlite3.Statement;
+  /** Returns rows (a select, or a write with `returning`). */
+  reader: boolean;
+  /** Does not write (`sqlite3_stmt_readonly`). */
+  readonly: boolean;
+}
+
+/** A better-sqlite3 handle with its statements prepared once per SQL text. */
+class Handle {
+  readonly raw: BetterSqlite3.Database;
+  readonly #statements = new Map<string, CachedStatement>();
+
+  constructor(raw: BetterSqlite3.Database) {
+    this.raw = raw;
+  }
+
+  prepare(sqlText: string): CachedStatement {
+    let cached = this.#statements.get(sqlText);
+    if (!cached) {
+      if (this.#statements.size >= statementCacheSize) this.#statements.clear();
+      const statement = this.raw.prepare(sqlText);
+      cached = { statement, reader: statement.reader, readonly: statement.readonly };
+      this.#statements.set(sqlText, cached);
+    }
+    return cached;
+  }
+
+  run<Row>(cached: CachedStatement, parameters: ReadonlyArray<unknown>): QueryResult<Row> {
+    const { statement, reader } = cached;
+    if (reader) return { rows: statement.all(parameters) as Row[] };
+    const { changes, lastInsertRowid } = statement.run(parameters);
+    return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
+  }
+}
+
+/**
+ * What Kysely gets for every query or transaction. A lease does not take the writer up front:
+ * a plain read runs at once on the read connection (it sees committed data only); a plain write
+ * waits for the writer; a transaction holds the writer from `begin` to its release.
+ */
+class Lease implements DatabaseConnection {
+  readonly #driver: SqliteDriver;
+  holdsWriter = false;
+
+  constructor(driver: SqliteDriver) {
+    this.#driver = driver;
+  }
+
+  async executeQuery<Row>(compiled: CompiledQuery): Promise<QueryResult<Row>> {
+    const { writer, reader } = this.#driver.handles;
+    if (this.holdsWriter) return writer.run<Row>(writer.prepare(compiled.sql), compiled.parameters);
+    if (reader) {
+      const cached = reader.prepare(compiled.sql);
+      if (cached.readonly && !isTransactionControl(compiled.sql)) {
+        return reader.run<Row>(cached, compiled.parameters);
+      }
+    }
+    return this.#driver.withWriter(() => writer.run<Row>(writer.prepare(compiled.sql), compiled.parameters));
+  }
+
+  // biome-ignore lint/correctness/useYield: Kysely requires the method; streaming is not used.
+  async *streamQuery<Row>(): AsyncIterableIterator<QueryResult<Row>> {
+    throw new Error('streaming is not supported on the embedded database');
+  }
+}
+
+function isTransactionControl(sqlText: string): boolean {
+  return /^\s*(begin|commit|end|rollback|savepoint|release)\b/i.test(sqlText);
+}
+
+/**
+ * One writer connection and, for a file database, one read-only connection (WAL lets it read
+ * the last committed state while the writer holds a transaction open). Kysely's own SQLite
+ * driver serializes every query behind a mutex that wakes all waiters on each release; here
+ * reads never wait, and the writer is handed to the next waiter in FIFO order.
+ */
+export class SqliteDriver implements Driver {
+  readonly handles: { writer: Handle; reader: Handle | null };
+  readonly #waiters: Array<() => void> = [];
+  #writerBusy = false;
+
+  constructor(writer: BetterSqlite3.Database, reader: BetterSqlite3.Database | null) {
+    this.handles = { writer: new Handle(writer), reader: reader ? new Handle(reader) : null };
+  }
+
+  async init(): Promise<void> {}
+
+  acquireConnection(): Promise<DatabaseConnection> {
+    return Promise.resolve(new Lease(this));
+  }
+
+  #lockWriter(): Promise<void> {
+    if (!this.#writerBusy) {
+      this.#writerBusy = true;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  #unlockWriter(): void {
+    const next = this.#waiters.shift();
+    if (next) next();
+    else this.#writerBusy = false;
+  }
+
+  /** Runs `fn` holding the writer: nothing else writes, and no transaction is open on it. */
+  async withWriter<T>(fn: () => T | Promise<T>): Promise<T> {
+    await this.#lockWriter();
+    try {
+      return await fn();
+    } finally {
+      this.#unlockWriter();
+    }
+  }
+
+  /**
+   * `begin immediate` takes SQLite's write lock up front: a transaction never fails to upgrade
+   * a stale read snapshot when another process (a `colony worker`) wrote meanwhile.
+   */
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    const lease = connection as Lease;
+    await this.#lockWriter();
+    lease.holdsWriter = true;
+    try {
+      await lease.executeQuery(CompiledQuery.raw('begin immediate'));
+    } catch (error) {
+      lease.holdsWriter = false;
+      this.#unlockWriter();
+      throw error;
+    }
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('commit'));
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('rollback'));
+  }
+
+  async savepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw(`savepoint ${quoted(name)}`));
+  }
+
+  async rollbackToSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw(`rollback to ${quoted(name)}`));
+  }
+
+  async releaseSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw(`release ${quoted(name)}`));
+  }
+
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    const lease = connection as Lease;
+    if (!lease.holdsWriter) return;
+    lease.holdsWriter = false;
+    this.#unlockWriter();
+  }
+
+  async destroy(): Promise<void> {
+    await this.withWriter(() => {
+      this.handles.reader?.raw.close();
+      this.handles.writer.raw.close();
+    });
+  }
+}
+
+function quoted(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Kysely's SQLite dialect (compiler, adapter, introspection) over the driver above. */
+export class EmbeddedSqliteDialect extends SqliteDialect {
+  readonly driver: SqliteDriver;
+
+  constructor(writer: BetterSqlite3.Database, reader: BetterSqlite3.Database | null) {
+    super({ database: writer as never });
+    this.driver = new SqliteDriver(writer, reader);
+  }
+
+  override createDriver(): Driver {
+    return this.driver;
+  }
+}

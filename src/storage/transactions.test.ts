@@ -1,0 +1,137 @@
+import { statSync } from 'node:fs';
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from './database.js';
+import { createTestDatabase, type TestDatabase, testDialects } from './test-support/databases.js';
+
+function deferred() {
+  let resolve: () => void = () => {};
+  const promise = new Promise<void>((done) => {
+    resolve = done;
+  });
+  return { promise, resolve };
+}
+
+async function names(database: Database): Promise<string[]> {
+  const result = await sql<{ name: string }>`select name from scratch order by name`.execute(database.db);
+  return result.rows.map((row) => row.name);
+}
+
+function insert(name: string) {
+  return (transaction: Parameters<Parameters<Database['transaction']>[0]>[0]) =>
+    sql`insert into scratch (name) values (${name})`.execute(transaction);
+}
+
+describe.each(testDialects)('database.transaction (%s)', (dialect) => {
+  let test: TestDatabase;
+
+  beforeEach(async () => {
+    test = await createTestDatabase(dialect);
+    await sql`create table scratch (name text primary key)`.execute(test.database.db);
+  });
+  afterEach(async () => test.cleanup());
+
+  it('commits concurrent units independently: a failing unit rolls back alone', async () => {
+    const { database } = test;
+    await database.transaction(insert('taken'));
+    const outcomes = await Promise.allSettled([
+      database.transaction(insert('a')),
+      database.transaction(async (transaction) => {
+        await insert('b')(transaction);
+        throw new Error('unit b fails after its write');
+      }),
+      database.transaction(insert('c')),
+      database.transaction(insert('taken')), // duplicate key: fails alone
+      ...Array.from({ length: 20 }, (_, index) => database.transaction(insert(`n${index}`))),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status).slice(0, 4)).toEqual([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'rejected',
+    ]);
+    expect(outcomes.slice(4).every((outcome) => outcome.status === 'fulfilled')).toBe(true);
+    const stored = await names(database);
+    expect(stored).toContain('a');
+    expect(stored).toContain('c');
+    expect(stored).not.toContain('b');
+    expect(stored).toHaveLength(23);
+  });
+
+  it('never shows a unit that has not committed to plain reads, and shows it once it resolves', async () => {
+    const { database } = test;
+    const gate = deferred();
+    const written = deferred();
+    const unit = database.transaction(async (transaction) => {
+      await insert('pending')(transaction);
+      written.resolve();
+      await gate.promise;
+    });
+    await written.promise;
+    expect(await names(database)).toEqual([]);
+    gate.resolve();
+    await unit;
+    expect(await names(database)).toEqual(['pending']);
+  });
+});
+
+describe.runIf(testDialects.includes('sqlite'))('group commit (sqlite)', () => {
+  let test: TestDatabase;
+
+  beforeEach(async () => {
+    test = await createTestDatabase('sqlite');
+    await sql`create table parent (id text primary key)`.execute(test.database.db);
+    await sql`create table scratch (
+      name text primary key,
+      parent_id text references parent (id) deferrable initially deferred
+    )`.execute(test.database.db);
+  });
+  afterEach(async () => test.cleanup());
+
+  it('runs the units of a batch in arrival order, each seeing the ones before it', async () => {
+    const { database } = test;
+    const [, seen] = await Promise.all([
+      database.transaction(insert('first')),
+      database.transaction(async (transaction) => {
+        const rows = await sql<{ name: string }>`select name from scratch`.execute(transaction);
+        return rows.rows.map((row) => row.name);
+      }),
+    ]);
+    expect(seen).toEqual(['first']);
+  });
+
+  it('fails every unit of a batch whose commit fails, and keeps none of their writes', async () => {
+    const { database } = test;
+    // A deferred foreign key is checked at COMMIT: the second unit makes the shared commit fail.
+    const outcomes = await Promise.allSettled([
+      database.transaction(insert('valid')),
+      database.transaction((transaction) =>
+        sql`insert into scratch (name, parent_id) values ('orphan', 'missing')`.execute(transaction),
+      ),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
+    expect(String((outcomes[0] as PromiseRejectedResult).reason)).toMatch(/FOREIGN KEY/);
+    expect(await names(database)).toEqual([]);
+    // The writer is free again: the next unit commits on its own.
+    await database.transaction(insert('after'));
+    expect(await names(database)).toEqual(['after']);
+  });
+
+  it('writes far fewer WAL frames for units queued together than for the same units one by one', async () => {
+    const { database, url } = test;
+    // Every commit appends the pages it changed to the write-ahead log (no checkpoint runs
+    // here: the threshold is 8,000 pages), so the log's growth counts the commits' pages.
+    const frames = () => statSync(`${url}-wal`).size / (4096 + 24);
+    const start = frames();
+    for (let index = 0; index < 30; index++) await database.transaction(insert(`one-${index}`));
+    const oneByOne = frames() - start;
+    const middle = frames();
+    await Promise.all(
+      Array.from({ length: 30 }, (_, index) => database.transaction(insert(`together-${index}`))),
+    );
+    const together = frames() - middle;
+    expect(await names(database)).toHaveLength(60);
+    expect(oneByOne).toBeGreaterThanOrEqual(30);
+    expect(together).toBeLessThan(oneByOne / 3);
+  });
+});
