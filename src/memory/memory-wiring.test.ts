@@ -55,6 +55,16 @@ async function turn(harness: HttpHarness, chatId: string, content: string, key: 
   throw new Error(`run ${run.id} or its extraction did not finish`);
 }
 
+/** The `memory-context-assembled` events stored for a run. */
+async function contextEvents(harness: HttpHarness, runId: string): Promise<Array<{ payload: string }>> {
+  return harness.colony.database.db
+    .selectFrom('event')
+    .select('payload')
+    .where('type', '=', 'memory-context-assembled')
+    .where('run_id', '=', runId)
+    .execute();
+}
+
 async function createChat(harness: HttpHarness, key: string, agent = 'assistant'): Promise<string> {
   const response = await harness.request('POST', '/v1/chats', { key, body: { agent } });
   expect(response.status).toBe(201);
@@ -89,12 +99,7 @@ describe.each(testDialects)('memory wired into runs on %s', (dialect) => {
     const asked = await turn(harness, later, 'What is my favourite colour?', alice.key);
     const system = prompts.get(asked)?.[0]?.system ?? '';
     expect(system).toMatch(/<memory-context>[\s\S]*teal[\s\S]*<\/memory-context>/);
-    const events = await harness.colony.database.db
-      .selectFrom('event')
-      .select('payload')
-      .where('type', '=', 'memory-context-assembled')
-      .where('run_id', '=', asked)
-      .execute();
+    const events = await contextEvents(harness, asked);
     expect(events[0]?.payload).toContain(fact?.memory.id ?? 'missing');
 
     const other = await createChat(harness, bob.key);
@@ -132,6 +137,7 @@ describe.each(testDialects)('memory wired into runs on %s', (dialect) => {
 
   it('agents use remember and recall through /tool directives of the offline model', async () => {
     harness = await createHttpHarness(dialect, { workers: true });
+    const prompts = capturePrompts(harness);
     await harness.request('POST', '/v1/agents', {
       body: { name: 'assistant', tools: ['remember', 'recall', 'forget', 'update_memory'] },
     });
@@ -159,6 +165,10 @@ describe.each(testDialects)('memory wired into runs on %s', (dialect) => {
       memories: Array<{ content: string; why: string }>;
     };
     expect(output.memories[0]?.content).toBe('The deploy password rotates every Friday');
+    // Two model calls (the tool call, then the answer) share one assembled context.
+    expect(recallRun.steps.filter((step) => step.kind === 'model')).toHaveLength(2);
+    expect(prompts.get(recalled)).toHaveLength(1);
+    expect(await contextEvents(harness, recalled)).toHaveLength(1);
     expect(output.memories[0]?.why).toMatch(/\S/);
     const mine = (await (
       await harness.request('GET', '/v1/memories/search?q=deploy%20password&scope=user&type=procedural', {

@@ -4,10 +4,10 @@ import { ColonyError, coerceError } from '../errors/index.js';
 import { type NewEvent, transact } from '../events/index.js';
 import { type Schema, toJson } from '../storage/index.js';
 import { resumeTask } from '../tasks/index.js';
-import { runModelStep } from './model-step.js';
+import { assembleRunContext, runModelStep } from './model-step.js';
 import { runEvent } from './run-events.js';
 import { isModelStep, isToolStep, loadRun, loadSteps } from './run-store.js';
-import { type Run, type RuntimeServices, terminalRunStatuses } from './run-types.js';
+import { type AssembledContext, type Run, type RuntimeServices, terminalRunStatuses } from './run-types.js';
 import { advanceToolCall } from './tool-step.js';
 
 export type RunOutcome = { kind: 'finished'; status: Run['status'] } | { kind: 'waiting' };
@@ -30,6 +30,9 @@ export async function executeRun(
   const resolved = services.models.resolve(run.model);
   run = await markRunning(services, run);
   const maxSteps = agent.limits.maxSteps ?? services.runtime.maxRunSteps;
+  // Assembled at the first model call of this execution (memory retrieval, compaction check) and
+  // reused by the later ones; its events are stored with the first step only.
+  let context: AssembledContext | undefined;
   for (;;) {
     if (signal.aborted) throw coerceError(signal.reason);
     const steps = await loadSteps(services.database.db, run.id);
@@ -64,8 +67,11 @@ export async function executeRun(
         error: `the run reached its limit of ${maxSteps} model steps`,
       });
     }
-    const fresh = await loadSteps(services.database.db, run.id);
-    await runModelStep(services, run, agent, resolved, fresh, signal);
+    // Tool calls just advanced append their results: read them back; otherwise nothing changed.
+    const current = last ? await loadSteps(services.database.db, run.id) : steps;
+    const assembled = context ?? (await assembleRunContext(services, run, agent));
+    await runModelStep(services, run, agent, resolved, assembled, current, signal);
+    context = { system: assembled.system, messages: assembled.messages };
   }
 }
 

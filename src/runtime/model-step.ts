@@ -10,24 +10,36 @@ import { runEvent } from './run-events.js';
 import type { AssembledContext, ModelStepPayload, Run, RunStep, RuntimeServices } from './run-types.js';
 
 /**
- * One model call: assemble the prompt (instructions + recent window + this run's steps), stream
- * the answer (text deltas go to the bus live), then persist the step, its usage and its event in
- * one transaction. A crash before the commit repeats this call; after it, never.
+ * The context a run's model calls start from: instructions + recent window, or what the memory
+ * hooks assemble (pinned and retrieved memories, summary, window). Assembled once per execution
+ * of a run and reused by its later model steps.
+ */
+export async function assembleRunContext(
+  services: RuntimeServices,
+  run: Run,
+  agent: Agent,
+): Promise<AssembledContext> {
+  if (services.runHooks.assembleContext) return services.runHooks.assembleContext(run, agent);
+  return {
+    system: agent.instructions,
+    messages: await recentWindow(services.database.db, run, services.runtime.recentWindowTokens),
+  };
+}
+
+/**
+ * One model call: the assembled context + this run's steps, the answer streamed (text deltas go
+ * to the bus live), then the step, its usage and its event persisted in one transaction (with the
+ * context's own events, when given). A crash before the commit repeats this call; after it, never.
  */
 export async function runModelStep(
   services: RuntimeServices,
   run: Run,
   agent: Agent,
   resolved: ResolvedModel,
+  assembled: AssembledContext,
   steps: readonly RunStep[],
   signal: AbortSignal,
 ): Promise<ModelStepPayload> {
-  const assembled: AssembledContext = services.runHooks.assembleContext
-    ? await services.runHooks.assembleContext(run, agent)
-    : {
-        system: agent.instructions,
-        messages: await recentWindow(services.database.db, run, services.runtime.recentWindowTokens),
-      };
   const messages = [...assembled.messages, ...stepsToMessages(steps)];
   const index = steps.length;
   const tools = agent.tools.length > 0 ? toAiSdkTools(services.tools, agent.tools) : undefined;
