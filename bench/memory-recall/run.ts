@@ -19,7 +19,14 @@ import { createTestDatabase } from '../../src/storage/test-support/databases.js'
 import { machineLine, writeMemoryResult } from '../memory-perf/results-file.js';
 import { type RecallQuestion, recallDataset } from './dataset.js';
 
-const { values: args } = parseArgs({ options: { 'no-write': { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({
+  options: {
+    'no-write': { type: 'boolean', default: false },
+    // The results file holds the SQLite run; `--database postgres` checks Postgres's lexical ranking.
+    database: { type: 'string', default: 'sqlite' },
+  },
+});
+const dialect = args.database === 'postgres' ? 'postgres' : 'sqlite';
 
 const modes: Record<string, Partial<SignalWeights> | undefined> = {
   'lexical only': { semantic: 0, lexical: 1, recency: 0, importance: 0, frequency: 0 },
@@ -27,7 +34,7 @@ const modes: Record<string, Partial<SignalWeights> | undefined> = {
   'fused (default weights)': undefined,
 };
 
-const test = await createTestDatabase('sqlite');
+const test = await createTestDatabase(dialect);
 const clock = createManualClock(Date.UTC(2026, 0, 1));
 const ids = createIdGenerator();
 const services = { database: test.database, bus: createEventBus(), clock, ids, logger: createSilentLogger() };
@@ -98,7 +105,7 @@ const table = [header, ...lines].join('\n');
 console.log(table);
 await memory.close();
 await test.cleanup();
-if (!args['no-write']) {
+if (!args['no-write'] && dialect === 'sqlite') {
   writeMemoryResult(
     'memory-recall',
     `${machineLine()}\n\n\`node --import tsx bench/memory-recall/run.ts\` — ${dataset.conversations.length} synthetic conversations × ${

@@ -2,38 +2,20 @@ import { type Kysely, sql } from 'kysely';
 import type { Schema } from '../schema.js';
 import { memoryFilterSql } from './filter-memory.js';
 import type { MemoryLexicalIndex } from './lexical-memory.js';
+import { budgetTerms, createFrequencyCounter, frequencyCap } from './term-budget.js';
 
 function quoteTerm(term: string): string {
   return `"${term.replaceAll('"', '""')}"`;
 }
 
-const postingsBudget = 5_000;
-const frequencyCap = 20_000;
-const frequencyTtlMs = 60_000;
-const frequencies = new WeakMap<object, Map<string, { count: number; at: number }>>();
-
-/** Documents matching `expression` (capped at 20,000); counts ≥ 1,000 are cached for a minute. */
-async function documentFrequency(database: Kysely<Schema>, expression: string): Promise<number> {
-  let cache = frequencies.get(database);
-  if (!cache) {
-    cache = new Map();
-    frequencies.set(database, cache);
-  }
-  const now = Date.now();
-  const cached = cache.get(expression);
-  if (cached && now - cached.at < frequencyTtlMs) return cached.count;
+/** Documents matching an FTS5 `expression`, counted up to the cap. */
+const documentFrequency = createFrequencyCounter(async (database, expression) => {
   const result = await sql<{ count: number }>`
     select count(*) as count from (select rowid from memory_fts where memory_fts match ${expression} limit ${frequencyCap})`.execute(
     database,
   );
-  const count = Number(result.rows[0]?.count ?? 0);
-  // Small counts are cheap to recount and must not go stale (a new memory's rare term).
-  if (count >= 1000) {
-    if (cache.size > 10_000) cache.clear();
-    cache.set(expression, { count, at: now });
-  }
-  return count;
-}
+  return Number(result.rows[0]?.count ?? 0);
+});
 
 /**
  * SQLite: a contentless FTS5 table (`content=''`, `contentless_delete=1`, porter stemming) whose
@@ -70,24 +52,12 @@ export const sqliteMemoryIndex: MemoryLexicalIndex = {
   },
   async search(database: Kysely<Schema>, search) {
     if (search.terms.length === 0 || search.scopes.length === 0) return [];
-    // Query planning from cached document frequencies: BM25 must score every match, so the
-    // rarest terms are kept until their postings exceed the budget (frequent terms add little
-    // BM25 and are still counted by the caller's coverage signal), and the scope restriction is
+    // Query planning from cached document frequencies (term-budget.ts); the scope restriction is
     // done in the index only when the scopes are a small part of it (otherwise the join filters).
-    const terms = [];
     const frequencies = await Promise.all(
       search.terms.map((term) => documentFrequency(database, `content:${quoteTerm(term)}`)),
     );
-    const ordered = search.terms
-      .map((term, index) => ({ term, frequency: frequencies[index] ?? 0 }))
-      .sort((a, b) => a.frequency - b.frequency);
-    let postings = 0;
-    for (const entry of ordered) {
-      if (entry.frequency === 0) continue;
-      if (terms.length > 0 && postings + entry.frequency > postingsBudget) break;
-      terms.push(entry.term);
-      postings += entry.frequency;
-    }
+    const { terms, postings } = budgetTerms(search.terms, frequencies);
     if (terms.length === 0) return [];
     const scopeDocuments = (
       await Promise.all(search.scopes.map((scope) => documentFrequency(database, `scope:${scope.key}`)))
