@@ -70,8 +70,9 @@ class Lease implements DatabaseConnection {
   }
 }
 
+/** Statements that act on the connection itself: they must run on the writer. */
 function isTransactionControl(sqlText: string): boolean {
-  return /^\s*(begin|commit|end|rollback|savepoint|release)\b/i.test(sqlText);
+  return /^\s*(begin|commit|end|rollback|savepoint|release|pragma|attach|detach)\b/i.test(sqlText);
 }
 
 /**

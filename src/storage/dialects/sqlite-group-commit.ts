@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { ControlledTransaction, Kysely, Transaction } from 'kysely';
 import type { Schema } from '../schema.js';
 
 interface Unit {
@@ -32,7 +32,7 @@ export function createGroupCommit(kysely: Kysely<Schema>, options: GroupCommitOp
   let draining = false;
 
   async function runBatch(): Promise<void> {
-    let transaction: Awaited<ReturnType<ReturnType<typeof kysely.startTransaction>['execute']>>;
+    let transaction: ControlledTransaction<Schema>;
     try {
       transaction = await kysely.startTransaction().execute();
     } catch (error) {
@@ -50,7 +50,14 @@ export function createGroupCommit(kysely: Kysely<Schema>, options: GroupCommitOp
       if (queue.length === 0 && count > 0) await new Promise((resolve) => setImmediate(resolve));
       if (queue.length === 0) break;
       const unit = queue.shift() as Unit;
-      const savepoint = await transaction.savepoint('unit').execute();
+      let savepoint: ControlledTransaction<Schema, ['unit']>;
+      try {
+        savepoint = await transaction.savepoint('unit').execute();
+      } catch (error) {
+        unit.reject(error);
+        broken = { error };
+        break;
+      }
       let value: unknown;
       try {
         value = await unit.fn(savepoint);
@@ -95,7 +102,12 @@ export function createGroupCommit(kysely: Kysely<Schema>, options: GroupCommitOp
   async function drain(): Promise<void> {
     draining = true;
     try {
-      while (queue.length > 0) await runBatch();
+      while (queue.length > 0) {
+        await runBatch().catch((error: unknown) => {
+          // runBatch settles every unit it took; this only guards the loop against the unforeseen.
+          for (const unit of queue.splice(0)) unit.reject(error);
+        });
+      }
     } finally {
       draining = false;
     }

@@ -1,0 +1,141 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { agentRunKind } from '../runtime/index.js';
+import { openDatabase } from '../storage/index.js';
+import { createPostgresDatabase, testDialects } from '../storage/test-support/databases.js';
+import { callApi, freePort, type SpawnedServer, spawnServer, until } from './test-support/spawn-server.js';
+
+const adminKey = 'colony-test-admin-key-0123456789abcdefghijklmnop';
+
+interface Accepted {
+  chatId: string;
+  messageId: string;
+  runId: string;
+}
+
+/**
+ * Posts messages from `clients` concurrent loops until `stop()`; records every 202. Requests cut
+ * off by the crash have an unknown outcome and are not recorded.
+ */
+function postInLoops(url: string, chats: readonly string[], clients: number) {
+  const accepted: Accepted[] = [];
+  let stopped = false;
+  const loops = Array.from({ length: clients }, async (_, client) => {
+    for (let index = 0; !stopped; index++) {
+      const chatId = chats[(client + index) % chats.length] as string;
+      try {
+        const response = await fetch(`${url}/v1/chats/${chatId}/messages`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${adminKey}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ content: `client ${client} message ${index}` }),
+        });
+        if (response.status !== 202) continue;
+        const body = (await response.json()) as { message: { id: string }; run: { id: string } };
+        accepted.push({ chatId, messageId: body.message.id, runId: body.run.id });
+      } catch {
+        // The server is gone: this request's outcome is unknown.
+      }
+    }
+  });
+  return {
+    accepted,
+    async stop() {
+      stopped = true;
+      await Promise.all(loops);
+    },
+  };
+}
+
+describe.each(testDialects)('accepted messages survive SIGKILL on %s', (dialect) => {
+  let dataDir: string;
+  let env: NodeJS.ProcessEnv;
+  let server: SpawnedServer | undefined;
+  let databaseUrl: string;
+  let dropDatabase: (() => Promise<void>) | undefined;
+
+  beforeEach(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'colony-accept-crash-'));
+    const database = dialect === 'postgres' ? await createPostgresDatabase() : undefined;
+    dropDatabase = database?.drop;
+    databaseUrl = database?.url ?? join(dataDir, 'colony.db');
+    env = {
+      COLONY_DATA_DIR: dataDir,
+      COLONY_PORT: String(await freePort()),
+      COLONY_ADMIN_KEY: adminKey,
+      COLONY_NO_WORKERS: 'true',
+      COLONY_RATE_LIMIT_PER_MINUTE: '0',
+      ...(database ? { COLONY_DATABASE_URL: database.url } : {}),
+    };
+  });
+
+  afterEach(async () => {
+    await server?.kill('SIGKILL');
+    await dropDatabase?.();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('keeps every acknowledged message with its run and task, and no message without them', async () => {
+    server = await spawnServer(env);
+    const url = server.url;
+    await callApi(url, adminKey, 'POST', '/v1/agents', { name: 'assistant' });
+    const chats: string[] = [];
+    for (let index = 0; index < 8; index++) {
+      chats.push(
+        (await callApi<{ id: string }>(url, adminKey, 'POST', '/v1/chats', { agent: 'assistant' })).id,
+      );
+    }
+    // 40 concurrent writers keep the writer's queue full, so commits are shared (group commit on
+    // SQLite) when the process is killed.
+    const load = postInLoops(url, chats, 40);
+    await until('300 acknowledged messages', () => (load.accepted.length >= 300 ? true : undefined));
+    await server.kill('SIGKILL');
+    await load.stop();
+    const acknowledged = [...load.accepted];
+
+    const database = openDatabase({ url: databaseUrl });
+    try {
+      const db = database.db;
+      const messages = await db
+        .selectFrom('message')
+        .select(['id', 'conversation_id', 'seq'])
+        .where('role', '=', 'user')
+        .execute();
+      const runs = await db.selectFrom('run').select(['id', 'trigger_message_id', 'task_id']).execute();
+      const tasks = await db.selectFrom('task').select('id').where('kind', '=', agentRunKind).execute();
+      const messageIds = new Set(messages.map((message) => message.id));
+      const runIds = new Set(runs.map((run) => run.id));
+
+      // Nothing acknowledged was lost.
+      expect(acknowledged.filter((entry) => !messageIds.has(entry.messageId))).toEqual([]);
+      expect(acknowledged.filter((entry) => !runIds.has(entry.runId))).toEqual([]);
+      // Nothing half-written: every stored message has exactly one run, every run its task.
+      expect(messages.length).toBeGreaterThanOrEqual(acknowledged.length);
+      expect(runs.map((run) => run.trigger_message_id).sort()).toEqual([...messageIds].sort());
+      const taskIds = new Set(tasks.map((task) => task.id));
+      expect(runs.filter((run) => !run.task_id || !taskIds.has(run.task_id))).toEqual([]);
+      // Each chat's sequence numbers are dense: no unit left a gap or a duplicate.
+      for (const chat of chats) {
+        const seqs = messages
+          .filter((message) => message.conversation_id === chat)
+          .map((message) => Number(message.seq))
+          .sort((a, b) => a - b);
+        expect(seqs).toEqual(seqs.map((_, index) => index + 1));
+      }
+    } finally {
+      await database.close();
+    }
+
+    // The server starts again on the recovered database and serves what was acknowledged.
+    server = await spawnServer(env);
+    const first = acknowledged[0] as Accepted;
+    const listed = await callApi<{ messages: Array<{ id: string }> }>(
+      server.url,
+      adminKey,
+      'GET',
+      `/v1/chats/${first.chatId}/messages?limit=200`,
+    );
+    expect(listed.messages.map((message) => message.id)).toContain(first.messageId);
+  }, 120_000);
+});
