@@ -100,6 +100,19 @@ describe.runIf(testDialects.includes('sqlite'))('group commit (sqlite)', () => {
     expect(seen).toEqual(['first']);
   });
 
+  it('sends plain reads to the read connection and everything else to the writer', async () => {
+    const { database } = test;
+    await sql`insert into parent (id) values ('p1')`.execute(database.db);
+    expect((await sql<{ id: string }>`select id from parent`.execute(database.db)).rows).toEqual([
+      { id: 'p1' },
+    ]);
+    // A statement neither connection can prepare reports SQLite's own error.
+    await expect(sql`select * from missing_table`.execute(database.db)).rejects.toThrow(/no such table/);
+    // Connection settings go to the writer, which runs the transactions.
+    await sql`pragma defer_foreign_keys = on`.execute(database.db);
+    expect(database.native.sqlite?.pragma('defer_foreign_keys', { simple: true })).toBe(1);
+  });
+
   it('fails every unit of a batch whose commit fails, and keeps none of their writes', async () => {
     const { database } = test;
     // A deferred foreign key is checked at COMMIT: the second unit makes the shared commit fail.

@@ -55,18 +55,23 @@ class Lease implements DatabaseConnection {
   async executeQuery<Row>(compiled: CompiledQuery): Promise<QueryResult<Row>> {
     const { writer, reader } = this.#driver.handles;
     if (this.holdsWriter) return writer.run<Row>(writer.prepare(compiled.sql), compiled.parameters);
-    if (reader) {
-      const cached = reader.prepare(compiled.sql);
-      if (cached.readonly && !isTransactionControl(compiled.sql)) {
-        return reader.run<Row>(cached, compiled.parameters);
-      }
-    }
+    const cached = reader && !isTransactionControl(compiled.sql) ? prepareOrNull(reader, compiled.sql) : null;
+    if (reader && cached?.readonly) return reader.run<Row>(cached, compiled.parameters);
     return this.#driver.withWriter(() => writer.run<Row>(writer.prepare(compiled.sql), compiled.parameters));
   }
 
   // biome-ignore lint/correctness/useYield: Kysely requires the method; streaming is not used.
   async *streamQuery<Row>(): AsyncIterableIterator<QueryResult<Row>> {
     throw new Error('streaming is not supported on the embedded database');
+  }
+}
+
+/** Null when the read connection cannot prepare it (the writer then reports the real error). */
+function prepareOrNull(handle: Handle, sqlText: string): CachedStatement | null {
+  try {
+    return handle.prepare(sqlText);
+  } catch {
+    return null;
   }
 }
 
