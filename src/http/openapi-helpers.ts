@@ -44,3 +44,22 @@ export const idParam = (_name: 'id', example: string) =>
       .max(200)
       .openapi({ param: { name: 'id', in: 'path' }, example }),
   });
+
+/** `?limit=&cursor=` of a list route: up to 200 items after `cursor` (the last id seen). */
+export const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+  cursor: z.string().max(200).optional(),
+});
+
+/** A page of a list route: `{ <key>: Item[], nextCursor }` (null on the last page). */
+export function pageOf<Key extends string, Item extends z.ZodType>(
+  key: Key,
+  item: Item,
+  description: string,
+) {
+  const schema = z.object({
+    [key]: z.array(item),
+    nextCursor: z.string().nullable(),
+  }) as unknown as z.ZodObject<{ [K in Key]: z.ZodArray<Item> } & { nextCursor: z.ZodNullable<z.ZodString> }>;
+  return jsonContent(schema, description);
+}

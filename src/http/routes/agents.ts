@@ -11,7 +11,15 @@ import {
 } from '../../agents/index.js';
 import { type ColonyApp, contextOf } from '../app.js';
 import type { HttpServices } from '../http-services.js';
-import { commonErrors, idParam, jsonBody, jsonContent, security } from '../openapi-helpers.js';
+import {
+  commonErrors,
+  idParam,
+  jsonBody,
+  jsonContent,
+  pageOf,
+  pageQuery,
+  security,
+} from '../openapi-helpers.js';
 
 const agentSchema = agentDefinitionSchema
   .extend({
@@ -43,19 +51,8 @@ const list = createRoute({
   tags,
   security,
   summary: 'List agents',
-  request: {
-    query: z.object({
-      limit: z.coerce.number().int().min(1).max(200).optional(),
-      cursor: z.string().max(200).optional(),
-    }),
-  },
-  responses: {
-    200: jsonContent(
-      z.object({ agents: z.array(agentSchema), nextCursor: z.string().nullable() }),
-      'A page of agents',
-    ),
-    ...commonErrors,
-  },
+  request: { query: pageQuery },
+  responses: { 200: pageOf('agents', agentSchema, 'A page of agents'), ...commonErrors },
 });
 
 const get = createRoute({

@@ -10,7 +10,15 @@ import {
 } from '../../chats/index.js';
 import { type ColonyApp, contextOf } from '../app.js';
 import type { HttpServices } from '../http-services.js';
-import { commonErrors, idParam, jsonBody, jsonContent, security } from '../openapi-helpers.js';
+import {
+  commonErrors,
+  idParam,
+  jsonBody,
+  jsonContent,
+  pageOf,
+  pageQuery,
+  security,
+} from '../openapi-helpers.js';
 import { streamEvents } from '../sse.js';
 import { isRunEnd } from './runs.js';
 
@@ -68,19 +76,8 @@ const list = createRoute({
   tags,
   security,
   summary: 'List chats',
-  request: {
-    query: z.object({
-      limit: z.coerce.number().int().min(1).max(200).optional(),
-      cursor: z.string().max(200).optional(),
-    }),
-  },
-  responses: {
-    200: jsonContent(
-      z.object({ chats: z.array(chatSchema), nextCursor: z.string().nullable() }),
-      'A page of chats',
-    ),
-    ...commonErrors,
-  },
+  request: { query: pageQuery },
+  responses: { 200: pageOf('chats', chatSchema, 'A page of chats'), ...commonErrors },
 });
 const get = createRoute({
   method: 'get',

@@ -12,7 +12,15 @@ import {
 } from '../../orchestration/index.js';
 import { type ColonyApp, contextOf } from '../app.js';
 import type { HttpServices } from '../http-services.js';
-import { commonErrors, idParam, jsonBody, jsonContent, security } from '../openapi-helpers.js';
+import {
+  commonErrors,
+  idParam,
+  jsonBody,
+  jsonContent,
+  pageOf,
+  pageQuery,
+  security,
+} from '../openapi-helpers.js';
 import { lastEventIdOf, streamEvents } from '../sse.js';
 
 const usageSchema = z.object({ inputTokens: z.number(), outputTokens: z.number(), costUsd: z.number() });
@@ -134,19 +142,9 @@ const list = createRoute({
   security,
   summary: 'List missions, newest first',
   request: {
-    query: z.object({
-      state: z.enum(missionStates).optional(),
-      limit: z.coerce.number().int().min(1).max(200).optional(),
-      cursor: z.string().max(200).optional(),
-    }),
+    query: pageQuery.extend({ state: z.enum(missionStates).optional() }),
   },
-  responses: {
-    200: jsonContent(
-      z.object({ missions: z.array(missionSchema), nextCursor: z.string().nullable() }),
-      'A page',
-    ),
-    ...commonErrors,
-  },
+  responses: { 200: pageOf('missions', missionSchema, 'A page of missions'), ...commonErrors },
 });
 const get = createRoute({
   method: 'get',

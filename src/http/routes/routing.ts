@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { listRoutingDecisions } from '../../orchestration/index.js';
 import { type ColonyApp, contextOf } from '../app.js';
 import type { HttpServices } from '../http-services.js';
-import { commonErrors, jsonContent, security } from '../openapi-helpers.js';
+import { commonErrors, pageOf, pageQuery, security } from '../openapi-helpers.js';
 
 const scoreSchema = z.object({
   agentId: z.string(),
@@ -39,20 +39,12 @@ const list = createRoute({
   security,
   summary: 'The expert gate’s decisions with every candidate’s score components, newest first',
   request: {
-    query: z.object({
+    query: pageQuery.extend({
       missionId: z.string().max(200).optional(),
       missionTaskId: z.string().max(200).optional(),
-      limit: z.coerce.number().int().min(1).max(200).optional(),
-      cursor: z.string().max(200).optional(),
     }),
   },
-  responses: {
-    200: jsonContent(
-      z.object({ decisions: z.array(decisionSchema), nextCursor: z.string().nullable() }),
-      'A page of decisions',
-    ),
-    ...commonErrors,
-  },
+  responses: { 200: pageOf('decisions', decisionSchema, 'A page of decisions'), ...commonErrors },
 });
 
 export function registerRoutingRoutes(app: ColonyApp, services: HttpServices): void {

@@ -12,7 +12,7 @@ import {
 } from '../../tasks/index.js';
 import { type ColonyApp, contextOf } from '../app.js';
 import type { HttpServices } from '../http-services.js';
-import { commonErrors, idParam, jsonBody, jsonContent, security } from '../openapi-helpers.js';
+import { commonErrors, idParam, jsonBody, jsonContent, pageOf, security } from '../openapi-helpers.js';
 
 const taskSchema = z
   .object({
@@ -108,13 +108,7 @@ const list = createRoute({
       cursor: z.string().max(200).optional(),
     }),
   },
-  responses: {
-    200: jsonContent(
-      z.object({ tasks: z.array(taskSchema), nextCursor: z.string().nullable() }),
-      'A page of tasks',
-    ),
-    ...commonErrors,
-  },
+  responses: { 200: pageOf('tasks', taskSchema, 'A page of tasks'), ...commonErrors },
 });
 
 const get = createRoute({
