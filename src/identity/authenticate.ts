@@ -16,14 +16,14 @@ export function createAuthenticator(services: Services) {
     request: { ip?: string | null; requestId?: string | null } = {},
   ): Promise<Actor> {
     if (!key) throw new ColonyError('unauthenticated', 'missing API key: send Authorization: Bearer <key>');
-    const presetPrefix = `preset${hashApiKey(key).slice(0, 4)}`;
-    const prefix = prefixOf(key) ?? presetPrefix;
+    const hash = hashApiKey(key);
+    const prefix = prefixOf(key) ?? `preset${hash.slice(0, 4)}`;
     const row = await services.database.db
       .selectFrom('api_key')
       .select(['id', 'org_id', 'user_id', 'role', 'secret_hash', 'revoked_at'])
       .where('prefix', '=', prefix)
       .executeTakeFirst();
-    if (!row || !hashesEqual(row.secret_hash, hashApiKey(key))) {
+    if (!row || !hashesEqual(row.secret_hash, hash)) {
       throw new ColonyError('unauthenticated', 'invalid API key');
     }
     if (row.revoked_at !== null) throw new ColonyError('unauthenticated', 'this API key has been revoked');
