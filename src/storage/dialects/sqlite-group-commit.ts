@@ -10,7 +10,8 @@ interface Unit {
 export interface GroupCommitOptions {
   /** Most units of work one commit carries. */
   maxUnits?: number;
-  /** A batch stops taking new units after this long, so plain reads queued behind it wait little. */
+  /** A batch stops taking new units after this long, so writes queued for the writer (plain
+   * writes, the task engine's claims) wait little. */
   maxBatchMs?: number;
 }
 
