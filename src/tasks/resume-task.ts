@@ -7,8 +7,10 @@ import type { TaskExecutor } from './types.js';
 /**
  * Moves a `waiting` task back to `ready` and wakes workers; pass `transaction` to commit it with
  * the change that resolves the wait (an approval, a child's result). If the task is still running
- * (the resume raced ahead of its `suspend`), the suspension turns straight into `ready`.
- * Returns false when the task is neither waiting nor running.
+ * (the resume raced ahead of its `suspend`), the suspension turns straight into `ready`. A task
+ * that is already `ready` is locked until this commit (a Postgres claim skips locked rows), so it
+ * cannot start, read the state this transaction is changing, and suspend again on the old state.
+ * Returns false when the task is pending or finished.
  */
 export async function resumeTask(
   services: TaskServices,
@@ -18,7 +20,8 @@ export async function resumeTask(
   const executor = transaction ?? services.database.db;
   const now = services.clock.now();
   // One statement, so it cannot fall between a handler's suspend and its commit (on Postgres the
-  // row lock makes it see the suspended row): waiting → ready, running → ready on suspend.
+  // row lock makes it see the suspended row): waiting → ready, running → ready on suspend, ready
+  // stays ready but locked.
   const updated = await executor
     .updateTable('task')
     .set({
@@ -29,7 +32,7 @@ export async function resumeTask(
       updated_at: now,
     })
     .where('id', '=', taskId)
-    .where('status', 'in', ['waiting', 'running'])
+    .where('status', 'in', ['waiting', 'running', 'ready'])
     .returning('status')
     .executeTakeFirst();
   if (!updated) return false;

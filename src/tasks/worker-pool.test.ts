@@ -234,6 +234,51 @@ describe.each(testDialects)('worker pool on %s', (dialect) => {
     expect(await resumeTask(services, task.id)).toBe(false);
   });
 
+  it('does not lose a resume that commits while the task is ready: the task starts after it', async () => {
+    const { services, orgId } = harness;
+    // The waiter suspends until a "marker" task exists; the resumer creates the marker and resumes
+    // the waiter in one transaction, which stays open while a worker is free to claim the waiter.
+    const waiter = await enqueueTask(services, { orgId, kind: 'waiter' });
+    let released: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      released = resolve;
+    });
+    let resumedInside: () => void = () => {};
+    const inside = new Promise<void>((resolve) => {
+      resumedInside = resolve;
+    });
+    const resumed = services.database.transaction(async (transaction) => {
+      await enqueueTask(services, { orgId, kind: 'marker', idempotencyKey: 'marker' }, transaction);
+      await resumeTask(services, waiter.id, transaction);
+      resumedInside();
+      await gate;
+    });
+    await inside;
+    let runs = 0;
+    harness.pool({
+      concurrency: 1,
+      handlers: {
+        waiter: async (context) => {
+          runs++;
+          const marker = await services.database.db
+            .selectFrom('task')
+            .select('id')
+            .where('idempotency_key', '=', 'marker')
+            .executeTakeFirst();
+          return marker ? 'saw the marker' : context.suspend('waiting for the marker');
+        },
+      },
+    });
+    // Give the worker time to claim the waiter if it could (it must not, before the commit).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    released();
+    await resumed;
+    const done = await waitForTask(services, waiter.id, { timeoutMs: 5000 });
+    expect(done.status).toBe('succeeded');
+    expect(done.result).toBe('saw the marker');
+    expect(runs).toBe(1);
+  });
+
   it('reclaims an expired lease in another worker and counts the attempt', async () => {
     const { services, orgId } = harness;
     // The first pool claims and never finishes (its handler hangs, its heartbeats are too slow).
