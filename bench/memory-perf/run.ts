@@ -22,6 +22,7 @@ import { seededRandom } from '../../src/memory/test-support/planted-facts.js';
 import { createSilentLogger } from '../../src/observability/index.js';
 import type { DialectName } from '../../src/storage/index.js';
 import { createTestDatabase } from '../../src/storage/test-support/databases.js';
+import { percentile } from '../shared/results.js';
 import { machineLine, writeMemoryResult } from './results-file.js';
 
 const { values: args } = parseArgs({
@@ -126,10 +127,6 @@ export function syntheticMemories(count: number, scope: MemoryInput['scope'], se
   });
 }
 
-function percentile(sorted: readonly number[], fraction: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? 0;
-}
-
 interface PerfResult {
   dialect: DialectName;
   count: number;
@@ -195,9 +192,9 @@ async function run(dialect: DialectName, count: number, queries: number): Promis
       ingestPerSecond: count / ingestSeconds,
       addPerSecond,
       warmMs,
-      p50: percentile(latencies, 0.5),
-      p95: percentile(latencies, 0.95),
-      p99: percentile(latencies, 0.99),
+      p50: percentile(latencies, 50),
+      p95: percentile(latencies, 95),
+      p99: percentile(latencies, 99),
     };
   } finally {
     await memory.close();

@@ -3,17 +3,14 @@
  * COLONY_TEST_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres; set
  * BENCH_SKIP_POSTGRES=1 to skip them). Prints a table and writes it to bench/RESULTS.md (## tasks).
  */
-import { execSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Services } from '../../src/context/index.js';
 import { createEventBus } from '../../src/events/index.js';
 import { createIdGenerator, systemClock } from '../../src/kernel/index.js';
 import { createSilentLogger } from '../../src/observability/index.js';
-import { type Database, type DialectName, migrate, openDatabase } from '../../src/storage/index.js';
-import { createPostgresDatabase } from '../../src/storage/test-support/databases.js';
+import type { Database, DialectName } from '../../src/storage/index.js';
+import { createTestDatabase } from '../../src/storage/test-support/databases.js';
 import {
   createWorkerPool,
   enqueueTask,
@@ -22,6 +19,7 @@ import {
   type WorkerPoolOptions,
   waitForTask,
 } from '../../src/tasks/index.js';
+import { machineLine, markdownTable, percentile, writeSection } from '../shared/results.js';
 
 interface Result {
   name: string;
@@ -46,36 +44,6 @@ function services(database: Database): Services {
   };
 }
 
-async function openBenchDatabase(
-  dialect: DialectName,
-): Promise<{ database: Database; url: string; drop(): Promise<void> }> {
-  if (dialect === 'postgres') {
-    const created = await createPostgresDatabase();
-    const database = openDatabase({ url: created.url, poolSize: 10 });
-    await migrate(database);
-    return {
-      database,
-      url: created.url,
-      async drop() {
-        await database.close();
-        await created.drop();
-      },
-    };
-  }
-  const directory = mkdtempSync(join(tmpdir(), 'colony-bench-'));
-  const url = join(directory, 'bench.db');
-  const database = openDatabase({ url });
-  await migrate(database);
-  return {
-    database,
-    url,
-    async drop() {
-      await database.close();
-      rmSync(directory, { recursive: true, force: true });
-    },
-  };
-}
-
 async function countSucceeded(database: Database): Promise<number> {
   const row = await database.db
     .selectFrom('task')
@@ -88,9 +56,6 @@ async function countSucceeded(database: Database): Promise<number> {
 async function untilSucceeded(database: Database, count: number): Promise<void> {
   while ((await countSucceeded(database)) < count) await new Promise((resolve) => setTimeout(resolve, 50));
 }
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 
 async function withPool<T>(
   service: Services,
@@ -108,7 +73,7 @@ async function withPool<T>(
 
 async function sqliteThroughput(): Promise<void> {
   const total = 100_000;
-  const bench = await openBenchDatabase('sqlite');
+  const bench = await createTestDatabase('sqlite');
   const service = services(bench.database);
   const enqueueStart = performance.now();
   for (let start = 0; start < total; start += 5000) {
@@ -146,11 +111,11 @@ async function sqliteThroughput(): Promise<void> {
     '≥ 20,000 tasks/s',
     rate >= 20_000,
   );
-  await bench.drop();
+  await bench.cleanup();
 }
 
 async function latency(dialect: DialectName): Promise<void> {
-  const bench = await openBenchDatabase(dialect);
+  const bench = await createTestDatabase(dialect);
   const service = services(bench.database);
   const samples: number[] = [];
   let resolveStart: ((at: number) => void) | undefined;
@@ -173,8 +138,8 @@ async function latency(dialect: DialectName): Promise<void> {
     }
   });
   samples.sort((a, b) => a - b);
-  const p50 = percentile(samples, 0.5);
-  const p99 = percentile(samples, 0.99);
+  const p50 = percentile(samples, 50);
+  const p99 = percentile(samples, 99);
   const label = dialect === 'sqlite' ? 'SQLite' : 'Postgres (same process, LISTEN/NOTIFY)';
   record(
     `${label} enqueue→start latency p50 / p99`,
@@ -182,12 +147,12 @@ async function latency(dialect: DialectName): Promise<void> {
     dialect === 'sqlite' ? '≤ 1 ms / ≤ 10 ms' : '—',
     dialect === 'sqlite' ? p50 <= 1 && p99 <= 10 : null,
   );
-  await bench.drop();
+  await bench.cleanup();
 }
 
 async function postgresWorkers(): Promise<void> {
   const total = 100_000;
-  const bench = await openBenchDatabase('postgres');
+  const bench = await createTestDatabase('postgres');
   const service = services(bench.database);
   const script = fileURLToPath(new URL('./worker.ts', import.meta.url));
   // Delayed tasks: the workers start, then all tasks become due at once.
@@ -214,12 +179,12 @@ async function postgresWorkers(): Promise<void> {
   );
   for (const child of children) child.kill('SIGTERM');
   await Promise.all(children.map((child) => new Promise((resolve) => child.once('exit', resolve))));
-  await bench.drop();
+  await bench.cleanup();
 }
 
 async function stepChain(dialect: DialectName): Promise<void> {
   const runs = 300;
-  const bench = await openBenchDatabase(dialect);
+  const bench = await createTestDatabase(dialect);
   const service = services(bench.database);
   const perStep: number[] = [];
   const handlers: Record<string, TaskHandler> = {
@@ -244,7 +209,7 @@ async function stepChain(dialect: DialectName): Promise<void> {
     }
   });
   const measured = perStep.slice(50).sort((a, b) => a - b); // the first 50 warm up
-  const p50 = percentile(measured, 0.5);
+  const p50 = percentile(measured, 50);
   const mean = measured.reduce((sum, value) => sum + value, 0) / measured.length;
   const label = dialect === 'sqlite' ? 'SQLite' : 'Postgres';
   record(
@@ -253,12 +218,12 @@ async function stepChain(dialect: DialectName): Promise<void> {
     dialect === 'sqlite' ? '≤ 0.1 ms' : '—',
     dialect === 'sqlite' ? mean <= 0.1 : null,
   );
-  await bench.drop();
+  await bench.cleanup();
 }
 
 async function fanOut(dialect: DialectName): Promise<void> {
   const runs = 50;
-  const bench = await openBenchDatabase(dialect);
+  const bench = await createTestDatabase(dialect);
   const service = services(bench.database);
   const times: number[] = [];
   await withPool(
@@ -282,48 +247,28 @@ async function fanOut(dialect: DialectName): Promise<void> {
     },
   );
   times.sort((a, b) => a - b);
-  const p50 = percentile(times, 0.5);
+  const p50 = percentile(times, 50);
   const label = dialect === 'sqlite' ? 'SQLite' : 'Postgres';
   record(
     `${label} 100-branch fan-out + join, per run (p50 / p90)`,
-    `${p50.toFixed(2)} ms / ${percentile(times, 0.9).toFixed(2)} ms`,
+    `${p50.toFixed(2)} ms / ${percentile(times, 90).toFixed(2)} ms`,
     dialect === 'sqlite' ? '≤ 10 ms' : '— (target is for embedded)',
     dialect === 'sqlite' ? p50 <= 10 : null,
   );
-  await bench.drop();
-}
-
-function machine(): string {
-  const model = cpus()[0]?.model ?? 'unknown CPU';
-  let cores = String(cpus().length);
-  try {
-    cores = execSync('nproc').toString().trim();
-  } catch {}
-  return `${cores} cores (nproc), ${model}, Node ${process.version}`;
+  await bench.cleanup();
 }
 
 function writeResults(): void {
-  const path = fileURLToPath(new URL('../RESULTS.md', import.meta.url));
-  const lines = [
-    '## tasks',
-    '',
-    `${new Date().toISOString().slice(0, 10)} · ${machine()} · \`node --import tsx bench/tasks/run.ts\``,
-    '',
-    '| measurement | result | target | met |',
-    '|---|---|---|---|',
-    ...results.map(
-      (result) =>
-        `| ${result.name} | ${result.value} | ${result.target} | ${result.met === null ? '—' : result.met ? 'yes' : '**no**'} |`,
-    ),
-    '',
-  ];
-  const section = lines.join('\n');
-  const existing = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmark results\n\n';
-  const pattern = /## tasks\n[\s\S]*?(?=\n## |$)/;
-  const next = pattern.test(existing)
-    ? existing.replace(pattern, section)
-    : `${existing.trimEnd()}\n\n${section}`;
-  writeFileSync(path, next.endsWith('\n') ? next : `${next}\n`);
+  const rows = results.map((result) => [
+    result.name,
+    result.value,
+    result.target,
+    result.met === null ? '—' : result.met ? 'yes' : '**no**',
+  ]);
+  writeSection(
+    'tasks',
+    `${machineLine()} · \`node --import tsx bench/tasks/run.ts\`\n\n${markdownTable(['measurement', 'result', 'target', 'met'], rows)}`,
+  );
 }
 
 const withPostgres = process.env.BENCH_SKIP_POSTGRES !== '1';
