@@ -63,3 +63,6 @@ export function pageOf<Key extends string, Item extends z.ZodType>(
   }) as unknown as z.ZodObject<{ [K in Key]: z.ZodArray<Item> } & { nextCursor: z.ZodNullable<z.ZodString> }>;
   return jsonContent(schema, description);
 }
+
+/** A response that is a stream of server-sent events. */
+export const sseResponse = { content: { 'text/event-stream': { schema: z.string() } }, description: 'SSE' };

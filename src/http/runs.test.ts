@@ -37,14 +37,25 @@ describe.each(testDialects)('agent runs over HTTP on %s', (dialect) => {
       body: { name: 'echo', tools: ['get_time', 'http_request'] },
     });
   });
+  /** A new chat with the echo agent. */
+  async function newChat(): Promise<{ id: string }> {
+    return (await (await harness.request('POST', '/v1/chats', { body: { agent: 'echo' } })).json()) as {
+      id: string;
+    };
+  }
+
+  /** Posts a message (JSON answer) and returns the queued run. */
+  async function post(chatId: string, content: string): Promise<{ run: { id: string } }> {
+    const response = await harness.request('POST', `/v1/chats/${chatId}/messages`, { body: { content } });
+    return (await response.json()) as { run: { id: string } };
+  }
+
   afterAll(async () => {
     await harness.close();
   });
 
   it('streams a run over SSE and persists the transcript', async () => {
-    const chat = (await (await harness.request('POST', '/v1/chats', { body: { agent: 'echo' } })).json()) as {
-      id: string;
-    };
+    const chat = await newChat();
     const response = await harness.request('POST', `/v1/chats/${chat.id}/messages`, {
       body: { content: 'What time is it? /tool get_time {"timezone":"UTC"}' },
       headers: { Accept: 'text/event-stream' },
@@ -76,14 +87,8 @@ describe.each(testDialects)('agent runs over HTTP on %s', (dialect) => {
   });
 
   it('resumes an event stream with Last-Event-ID without gap or duplicate', async () => {
-    const chat = (await (await harness.request('POST', '/v1/chats', { body: { agent: 'echo' } })).json()) as {
-      id: string;
-    };
-    const posted = (await (
-      await harness.request('POST', `/v1/chats/${chat.id}/messages`, {
-        body: { content: 'hello /tool get_time {}' },
-      })
-    ).json()) as { run: { id: string } };
+    const chat = await newChat();
+    const posted = await post(chat.id, 'hello /tool get_time {}');
     await harness.waitForRun(posted.run.id);
     const all = (await readSse(await harness.request('GET', `/v1/runs/${posted.run.id}/events`))).filter(
       (event) => event.id,
@@ -101,9 +106,7 @@ describe.each(testDialects)('agent runs over HTTP on %s', (dialect) => {
   });
 
   it('processes concurrent messages to one chat one run at a time, in order', async () => {
-    const chat = (await (await harness.request('POST', '/v1/chats', { body: { agent: 'echo' } })).json()) as {
-      id: string;
-    };
+    const chat = await newChat();
     const posted = await Promise.all(
       Array.from({ length: 6 }, (_, index) =>
         harness
@@ -134,14 +137,8 @@ describe.each(testDialects)('agent runs over HTTP on %s', (dialect) => {
   });
 
   it('waits for approval, and a rejection is reported to the model', async () => {
-    const chat = (await (await harness.request('POST', '/v1/chats', { body: { agent: 'echo' } })).json()) as {
-      id: string;
-    };
-    const posted = (await (
-      await harness.request('POST', `/v1/chats/${chat.id}/messages`, {
-        body: { content: '/tool http_request {"url":"http://127.0.0.1:9/never"}' },
-      })
-    ).json()) as { run: { id: string } };
+    const chat = await newChat();
+    const posted = await post(chat.id, '/tool http_request {"url":"http://127.0.0.1:9/never"}');
     let toolCallId: string | undefined;
     for (let attempt = 0; attempt < 200 && !toolCallId; attempt++) {
       const run = (await (await harness.request('GET', `/v1/runs/${posted.run.id}`)).json()) as {
@@ -175,14 +172,8 @@ describe.each(testDialects)('agent runs over HTTP on %s', (dialect) => {
   });
 
   it('cancels a waiting run', async () => {
-    const chat = (await (await harness.request('POST', '/v1/chats', { body: { agent: 'echo' } })).json()) as {
-      id: string;
-    };
-    const posted = (await (
-      await harness.request('POST', `/v1/chats/${chat.id}/messages`, {
-        body: { content: '/tool http_request {"url":"http://127.0.0.1:9/never"}' },
-      })
-    ).json()) as { run: { id: string } };
+    const chat = await newChat();
+    const posted = await post(chat.id, '/tool http_request {"url":"http://127.0.0.1:9/never"}');
     for (let attempt = 0; attempt < 200; attempt++) {
       const run = (await (await harness.request('GET', `/v1/runs/${posted.run.id}`)).json()) as {
         status: string;
@@ -201,12 +192,8 @@ describe.each(testDialects)('agent runs over HTTP on %s', (dialect) => {
 
   it('records the agent version each run used, and usage', async () => {
     await harness.request('PATCH', '/v1/agents/echo', { body: { instructions: 'Version two.' } });
-    const chat = (await (await harness.request('POST', '/v1/chats', { body: { agent: 'echo' } })).json()) as {
-      id: string;
-    };
-    const posted = (await (
-      await harness.request('POST', `/v1/chats/${chat.id}/messages`, { body: { content: 'hi' } })
-    ).json()) as { run: { id: string } };
+    const chat = await newChat();
+    const posted = await post(chat.id, 'hi');
     await harness.waitForRun(posted.run.id);
     const run = (await (await harness.request('GET', `/v1/runs/${posted.run.id}`)).json()) as {
       agentVersion: number;
@@ -228,12 +215,8 @@ describe.each(testDialects)('agent runs over HTTP on %s', (dialect) => {
       headers: { Accept: 'text/event-stream' },
     });
     const other = await harness.request('GET', '/v1/events', { key: harness.keys.otherOrg });
-    const chat = (await (await harness.request('POST', '/v1/chats', { body: { agent: 'echo' } })).json()) as {
-      id: string;
-    };
-    const posted = (await (
-      await harness.request('POST', `/v1/chats/${chat.id}/messages`, { body: { content: 'firehose' } })
-    ).json()) as { run: { id: string } };
+    const chat = await newChat();
+    const posted = await post(chat.id, 'firehose');
     await harness.waitForRun(posted.run.id);
     const reader = firehose.body?.getReader();
     let text = '';

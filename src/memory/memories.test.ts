@@ -12,11 +12,16 @@ describe.each(testDialects)('memories on %s', (dialect) => {
     test = undefined;
   });
 
+  /** Fresh services, a user, that user's context and user scope. */
+  async function userSetup() {
+    const services = await createMemoryTestServices(dialect);
+    test = services;
+    const user = await services.createUser();
+    return { services, user, context: services.context(user), scope: { kind: 'user' as const, id: user.id } };
+  }
+
   it('adds, finds with five signals and explains why', async () => {
-    test = await createMemoryTestServices(dialect);
-    const user = await test.createUser();
-    const context = test.context(user);
-    const scope = { kind: 'user' as const, id: user.id };
+    const { services, context, scope } = await userSetup();
     const created = await addMemory(context, {
       scope,
       type: 'preference',
@@ -51,15 +56,12 @@ describe.each(testDialects)('memories on %s', (dialect) => {
       limit: 5,
     });
     expect(tagged.map((hit) => hit.memory.id)).toEqual([created.memory.id]);
-    await test.runtime.access.flush();
+    await services.runtime.access.flush();
     expect((await getMemory(context, created.memory.id)).accessCount).toBeGreaterThanOrEqual(1);
   });
 
   it('folds exact duplicates, supersedes near duplicates and contradictions', async () => {
-    test = await createMemoryTestServices(dialect);
-    const user = await test.createUser();
-    const context = test.context(user);
-    const scope = { kind: 'user' as const, id: user.id };
+    const { context, scope } = await userSetup();
     const first = await addMemory(context, {
       scope,
       type: 'semantic',
@@ -104,10 +106,7 @@ describe.each(testDialects)('memories on %s', (dialect) => {
   });
 
   it('updates content by superseding and deletes softly, logging both', async () => {
-    test = await createMemoryTestServices(dialect);
-    const user = await test.createUser();
-    const context = test.context(user);
-    const scope = { kind: 'user' as const, id: user.id };
+    const { context, scope } = await userSetup();
     const created = await addMemory(context, {
       scope,
       type: 'goal',

@@ -1,16 +1,9 @@
 import { statSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { deferred } from '../kernel/test-support/deferred.js';
 import type { Database } from './database.js';
 import { createTestDatabase, type TestDatabase, testDialects } from './test-support/databases.js';
-
-function deferred() {
-  let resolve: () => void = () => {};
-  const promise = new Promise<void>((done) => {
-    resolve = done;
-  });
-  return { promise, resolve };
-}
 
 async function names(database: Database): Promise<string[]> {
   const result = await sql<{ name: string }>`select name from scratch order by name`.execute(database.db);

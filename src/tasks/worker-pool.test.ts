@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ColonyError } from '../errors/index.js';
+import { deferred } from '../kernel/test-support/deferred.js';
 import { testDialects } from '../storage/test-support/databases.js';
 import { enqueueTask, enqueueTasks } from './enqueue-task.js';
 import { resumeTask } from './resume-task.js';
@@ -239,21 +240,15 @@ describe.each(testDialects)('worker pool on %s', (dialect) => {
     // The waiter suspends until a "marker" task exists; the resumer creates the marker and resumes
     // the waiter in one transaction, which stays open while a worker is free to claim the waiter.
     const waiter = await enqueueTask(services, { orgId, kind: 'waiter' });
-    let released: () => void = () => {};
-    const gate = new Promise<void>((resolve) => {
-      released = resolve;
-    });
-    let resumedInside: () => void = () => {};
-    const inside = new Promise<void>((resolve) => {
-      resumedInside = resolve;
-    });
+    const gate = deferred();
+    const inside = deferred();
     const resumed = services.database.transaction(async (transaction) => {
       await enqueueTask(services, { orgId, kind: 'marker', idempotencyKey: 'marker' }, transaction);
       await resumeTask(services, waiter.id, transaction);
-      resumedInside();
-      await gate;
+      inside.resolve();
+      await gate.promise;
     });
-    await inside;
+    await inside.promise;
     let runs = 0;
     harness.pool({
       concurrency: 1,
@@ -271,7 +266,7 @@ describe.each(testDialects)('worker pool on %s', (dialect) => {
     });
     // Give the worker time to claim the waiter if it could (it must not, before the commit).
     await new Promise((resolve) => setTimeout(resolve, 300));
-    released();
+    gate.resolve();
     await resumed;
     const done = await waitForTask(services, waiter.id, { timeoutMs: 5000 });
     expect(done.status).toBe('succeeded');

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { type ColonyApp, contextOf } from '../app.js';
 import type { HttpServices } from '../http-services.js';
-import { commonErrors, security } from '../openapi-helpers.js';
+import { commonErrors, security, sseResponse } from '../openapi-helpers.js';
 import { lastEventIdOf, streamEvents } from '../sse.js';
 
 const firehose = createRoute({
@@ -19,7 +19,7 @@ const firehose = createRoute({
     }),
   },
   responses: {
-    200: { content: { 'text/event-stream': { schema: z.string() } }, description: 'SSE' },
+    200: sseResponse,
     ...commonErrors,
   },
 });

@@ -20,6 +20,7 @@ import {
   pageOf,
   pageQuery,
   security,
+  sseResponse,
 } from '../openapi-helpers.js';
 import { lastEventIdOf, streamEvents } from '../sse.js';
 
@@ -163,7 +164,7 @@ const events = createRoute({
   summary: 'The mission’s events as SSE until it ends; `Last-Event-ID` resumes',
   request: { params },
   responses: {
-    200: { content: { 'text/event-stream': { schema: z.string() } }, description: 'SSE' },
+    200: sseResponse,
     ...commonErrors,
   },
 });

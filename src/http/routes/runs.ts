@@ -3,7 +3,7 @@ import type { StoredEvent } from '../../events/index.js';
 import { approvalInput, cancelRun, decideApproval, getRun } from '../../runtime/index.js';
 import { type ColonyApp, contextOf } from '../app.js';
 import type { HttpServices } from '../http-services.js';
-import { commonErrors, idParam, jsonBody, jsonContent, security } from '../openapi-helpers.js';
+import { commonErrors, idParam, jsonBody, jsonContent, security, sseResponse } from '../openapi-helpers.js';
 import { lastEventIdOf, streamEvents } from '../sse.js';
 
 /** A run's stream ends with its terminal event. */
@@ -67,7 +67,7 @@ const events = createRoute({
   summary: 'The run’s events as SSE; `Last-Event-ID` resumes without gap or duplicate',
   request: { params },
   responses: {
-    200: { content: { 'text/event-stream': { schema: z.string() } }, description: 'SSE' },
+    200: sseResponse,
     ...commonErrors,
   },
 });
