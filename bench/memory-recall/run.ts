@@ -2,7 +2,9 @@
  * Memory recall benchmark: recall@5 and recall@10 of evidence for lexical only, vector only
  * (offline embedder) and the fused five-signal score, over a deterministic synthetic dataset.
  *
- *   node --import tsx bench/memory-recall/run.ts [--no-write]
+ *   node --import tsx bench/memory-recall/run.ts [--no-write] [--database postgres]
+ *
+ * Results are written for SQLite only; `--database postgres` checks Postgres's lexical ranking.
  */
 import { parseArgs } from 'node:util';
 import type { Actor } from '../../src/context/index.js';
