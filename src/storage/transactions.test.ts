@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deferred } from '../kernel/test-support/deferred.js';
@@ -122,6 +123,26 @@ describe.runIf(testDialects.includes('sqlite'))('group commit (sqlite)', () => {
     await database.transaction(insert('after'));
     expect(await names(database)).toEqual(['after']);
   });
+
+  it('fails the queued units when another process holds the write lock past the busy timeout, then recovers', async () => {
+    const { database, url } = test;
+    const other = new BetterSqlite3(url);
+    other.exec('begin immediate');
+    try {
+      // The writer waits busy_timeout (5 s) for the lock, then every unit waiting for it fails.
+      const outcomes = await Promise.allSettled([
+        database.transaction(insert('blocked-1')),
+        database.transaction(insert('blocked-2')),
+      ]);
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
+      expect(String((outcomes[0] as PromiseRejectedResult).reason)).toMatch(/locked|busy/i);
+    } finally {
+      other.exec('rollback');
+      other.close();
+    }
+    await database.transaction(insert('after'));
+    expect(await names(database)).toEqual(['after']);
+  }, 20_000);
 
   it('writes far fewer WAL frames for units queued together than for the same units one by one', async () => {
     const { database, url } = test;
