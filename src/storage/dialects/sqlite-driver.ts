@@ -1,5 +1,16 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { CompiledQuery, type DatabaseConnection, type Driver, type QueryResult, SqliteDialect } from 'kysely';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  type LimitNode,
+  type OffsetNode,
+  type OperationNode,
+  type QueryCompiler,
+  type QueryResult,
+  SqliteDialect,
+  SqliteQueryCompiler,
+} from 'kysely';
 
 const statementCacheSize = 1000;
 
@@ -181,6 +192,34 @@ function quoted(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
+/**
+ * Kysely's SQLite compiler, except that an integer LIMIT or OFFSET is written into the SQL text
+ * instead of bound. SQLite (since 3.4x) plans a bound LIMIT as a constant and marks the statement
+ * to be compiled again whenever that parameter is bound, so with `limit ?` every execution of a
+ * cached statement paid for parsing and planning it again. Literal limits keep one prepared
+ * statement per limit value; the values are few (page sizes), and integers cannot inject SQL.
+ */
+export class EmbeddedSqliteQueryCompiler extends SqliteQueryCompiler {
+  protected override visitLimit(node: LimitNode): void {
+    const value = integerValue(node.limit);
+    if (value === null) super.visitLimit(node);
+    else this.append(`limit ${value}`);
+  }
+
+  protected override visitOffset(node: OffsetNode): void {
+    const value = integerValue(node.offset);
+    if (value === null) super.visitOffset(node);
+    else this.append(`offset ${value}`);
+  }
+}
+
+function integerValue(node: OperationNode): number | bigint | null {
+  if (node.kind !== 'ValueNode') return null;
+  const { value } = node as OperationNode & { value: unknown };
+  if (typeof value === 'bigint') return value;
+  return typeof value === 'number' && Number.isSafeInteger(value) ? value : null;
+}
+
 /** Kysely's SQLite dialect (compiler, adapter, introspection) over the driver above. */
 export class EmbeddedSqliteDialect extends SqliteDialect {
   readonly driver: SqliteDriver;
@@ -192,5 +231,9 @@ export class EmbeddedSqliteDialect extends SqliteDialect {
 
   override createDriver(): Driver {
     return this.driver;
+  }
+
+  override createQueryCompiler(): QueryCompiler {
+    return new EmbeddedSqliteQueryCompiler();
   }
 }

@@ -11,7 +11,7 @@ function quoteTerm(term: string): string {
 /** Documents matching an FTS5 `expression`, counted up to the cap. */
 const documentFrequency = createFrequencyCounter(async (database, expression) => {
   const result = await sql<{ count: number }>`
-    select count(*) as count from (select rowid from memory_fts where memory_fts match ${expression} limit ${frequencyCap})`.execute(
+    select count(*) as count from (select rowid from memory_fts where memory_fts match ${expression} limit ${sql.lit(frequencyCap)})`.execute(
     database,
   );
   return Number(result.rows[0]?.count ?? 0);
@@ -66,20 +66,21 @@ export const sqliteMemoryIndex: MemoryLexicalIndex = {
     const match = `content:(${terms.map(quoteTerm).join(' OR ')})${
       restrictScope ? ` AND scope:(${search.scopes.map((scope) => scope.key).join(' OR ')})` : ''
     }`;
-    // Rank inside FTS5 first (scope-restricted by the MATCH), then join the few best rows and filter;
+    // Limits are literals: SQLite compiles a statement with a bound LIMIT again at every execution
+    // (see EmbeddedSqliteQueryCompiler). Rank inside FTS5 first (scope-restricted by the MATCH), then join the few best rows and filter;
     // over-fetching 4× leaves room for rows the filters drop. CROSS JOIN pins the join order so
     // SQLite probes memory by doc_id instead of scanning the scope index.
     const result = await sql<{ id: string; rank: number }>`
       with hits as (
         select rowid as doc_id, bm25(memory_fts, 1.0, 0.0) as score
         from memory_fts where memory_fts match ${match}
-        order by score limit ${search.limit * 4}
+        order by score limit ${sql.lit(Math.trunc(search.limit) * 4)}
       )
       select m.id as id, -hits.score as rank
       from hits cross join memory m
       where m.doc_id = hits.doc_id and ${memoryFilterSql(search)}
       order by hits.score
-      limit ${search.limit}`.execute(database);
+      limit ${sql.lit(Math.trunc(search.limit))}`.execute(database);
     return result.rows.map((row) => ({ id: row.id, rank: Number(row.rank) }));
   },
 };

@@ -8,7 +8,12 @@ const unfinished = `('pending', 'ready', 'running', 'waiting')`;
 // Without ANALYZE statistics SQLite prefers the (status, …) indexes and sorts every ready row, so
 // the claim names its partial indexes; `+status` keeps the dependents update on the primary key.
 
-const claimSql = `
+/**
+ * The claim for `limit` tasks. The limit is written into the SQL text: SQLite compiles a
+ * statement again whenever a bound LIMIT parameter is bound (see EmbeddedSqliteQueryCompiler),
+ * so one statement is prepared per limit value instead (a worker asks for 1…concurrency).
+ */
+const claimSql = (limit: number) => `
 update task set status = 'running', attempts = attempts + 1, claim_count = claim_count + 1,
   locked_by = @workerId, locked_until = @leaseUntil, started_at = @now, updated_at = @now
 where id in (
@@ -19,7 +24,7 @@ where id in (
       select 1 from task o indexed by task_key_unfinished
       where o.concurrency_key = t.concurrency_key and o.key_seq < t.key_seq and o.status in ${unfinished}))
   order by t.priority desc, t.run_at, t.id
-  limit @limit)
+  limit ${Math.trunc(limit)})
 returning *`;
 
 const succeedSql = `
@@ -43,7 +48,7 @@ insert into task_step (task_id, name, result, created_at) values (?, ?, ?, ?)
 on conflict do nothing`;
 
 interface Statements {
-  claim: BetterSqlite3.Statement;
+  claim: Map<number, BetterSqlite3.Statement>;
   succeed: BetterSqlite3.Statement;
   readyDependents: BetterSqlite3.Statement;
   heartbeat: BetterSqlite3.Statement;
@@ -61,7 +66,7 @@ export function createSqliteTaskStore(database: Database): TaskStore {
   let statements: Statements | undefined;
   const prepared = (): Statements => {
     statements ??= {
-      claim: raw.prepare(claimSql),
+      claim: new Map(),
       succeed: raw.prepare(succeedSql),
       readyDependents: raw.prepare(readyDependentsSql),
       heartbeat: raw.prepare(heartbeatSql),
@@ -78,7 +83,7 @@ export function createSqliteTaskStore(database: Database): TaskStore {
       claim: { workerId: string; kinds: string; limit: number; leaseUntil: number } | null,
       now: number,
     ) => {
-      const { succeed, readyDependents, claim: claimStatement } = prepared();
+      const { succeed, readyDependents, claim: claims } = prepared();
       const completed: string[] = [];
       let readied = 0;
       for (const task of succeeded) {
@@ -92,7 +97,14 @@ export function createSqliteTaskStore(database: Database): TaskStore {
           for (const dependent of rows) if (dependent.status === 'ready') readied++;
         }
       }
-      const claimed = claim ? (claimStatement.all({ ...claim, now }) as Row<'task'>[]) : [];
+      if (!claim) return { claimed: [], completed, readied };
+      let claimStatement = claims.get(claim.limit);
+      if (!claimStatement) {
+        claimStatement = raw.prepare(claimSql(claim.limit));
+        claims.set(claim.limit, claimStatement);
+      }
+      const { limit: _limit, ...parameters } = claim;
+      const claimed = claimStatement.all({ ...parameters, now }) as Row<'task'>[];
       return { claimed, completed, readied };
     },
   );
