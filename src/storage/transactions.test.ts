@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deferred } from '../kernel/test-support/deferred.js';
 import type { Database } from './database.js';
+import { createGroupCommit } from './dialects/sqlite-group-commit.js';
 import { createTestDatabase, type TestDatabase, testDialects } from './test-support/databases.js';
 
 async function names(database: Database): Promise<string[]> {
@@ -160,5 +161,38 @@ describe.runIf(testDialects.includes('sqlite'))('group commit (sqlite)', () => {
     expect(await names(database)).toHaveLength(60);
     expect(oneByOne).toBeGreaterThanOrEqual(30);
     expect(together).toBeLessThan(oneByOne / 3);
+  });
+  // A unit reads through the read connection, which sees committed rows only: how many rows it
+  // sees tells which batch it ran in.
+  async function committedSeenByUnits(
+    groupCommit: ReturnType<typeof createGroupCommit>,
+    count: number,
+    unitMs: (index: number) => number = () => 0,
+  ): Promise<number[]> {
+    const { database } = test;
+    return Promise.all(
+      Array.from({ length: count }, (_, index) =>
+        groupCommit(async (transaction) => {
+          const committed = (await names(database)).length;
+          await insert(`unit-${index}`)(transaction);
+          const ms = unitMs(index);
+          if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+          return committed;
+        }),
+      ),
+    );
+  }
+
+  it('commits after maxUnits units even when more are queued', async () => {
+    const groupCommit = createGroupCommit(test.database.db, { maxUnits: 3, maxBatchMs: 60_000 });
+    expect(await committedSeenByUnits(groupCommit, 7)).toEqual([0, 0, 0, 3, 3, 3, 6]);
+    expect(await names(test.database)).toHaveLength(7);
+  });
+
+  it('stops a batch from taking new units once it has been open maxBatchMs', async () => {
+    const groupCommit = createGroupCommit(test.database.db, { maxUnits: 64, maxBatchMs: 100 });
+    // Unit 1 holds the batch open 150 ms: no unit joins it afterwards; the rest share the next.
+    const seen = await committedSeenByUnits(groupCommit, 5, (index) => (index === 1 ? 150 : 0));
+    expect(seen).toEqual([0, 0, 2, 2, 2]);
   });
 });
