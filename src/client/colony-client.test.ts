@@ -243,6 +243,24 @@ describe('the typed client', () => {
     await expect(anonymous.chats.list()).rejects.toMatchObject({ status: 401, code: 'unauthenticated' });
   });
 
+  it('gets 413 for an oversize body and 400 for malformed JSON from the real server, and nothing is created', async () => {
+    const headers = {
+      Authorization: `Bearer ${server.adminKey.created}`,
+      'Content-Type': 'application/json',
+    };
+    const before = (await client.agents.list()).agents.length;
+    const oversize = await fetch(`${server.url}/v1/agents`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ name: 'huge', instructions: 'x'.repeat(2_000_000) }),
+    });
+    expect(oversize.status).toBe(413);
+    expect(await oversize.json()).toMatchObject({ error: { code: 'payload_too_large' } });
+    const malformed = await fetch(`${server.url}/v1/agents`, { method: 'POST', headers, body: '{"name": ' });
+    expect(malformed.status).toBe(400);
+    expect((await client.agents.list()).agents.length).toBe(before);
+  });
+
   it('reports an unreachable server as unavailable with status 0', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));

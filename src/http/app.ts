@@ -1,12 +1,12 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context as HonoContext } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { Context } from '../context/index.js';
 import { ColonyError, fromZodError } from '../errors/index.js';
 import { respondWithError } from './errors.js';
 import type { HttpEnvironment, HttpServices } from './http-services.js';
 import { createRateLimiter } from './rate-limiter.js';
+import { createBodyReader } from './request-body.js';
 import { registerAgentMessageRoutes } from './routes/agent-messages.js';
 import { registerAgentRoutes } from './routes/agents.js';
 import { registerChatRoutes } from './routes/chats.js';
@@ -90,18 +90,15 @@ export function createApp(services: HttpServices): ColonyApp {
       'request',
     );
   });
-  // Only requests that carry a body go through the limit: reading `req.raw.body` makes the Node
-  // adapter build a full Request, which would cost every GET a measurable share of its time.
-  const limitBody = bodyLimit({
-    maxSize: services.config.bodyLimitBytes,
-    onError: (http) =>
-      respondWithError(
-        http,
-        new ColonyError('payload_too_large', `request body exceeds ${services.config.bodyLimitBytes} bytes`),
-        services.logger,
-      ),
-  });
-  app.use('/v1/*', (http, next) => (bodyMethods.has(http.req.method) ? limitBody(http, next) : next()));
+  // Only requests that carry a body are read here: a GET never pays for it.
+  const readBody = createBodyReader(services.config.bodyLimitBytes, (http) =>
+    respondWithError(
+      http,
+      new ColonyError('payload_too_large', `request body exceeds ${services.config.bodyLimitBytes} bytes`),
+      services.logger,
+    ),
+  );
+  app.use('/v1/*', (http, next) => (bodyMethods.has(http.req.method) ? readBody(http, next) : next()));
   app.use('/v1/*', async (http, next) => {
     const header = http.req.header('Authorization');
     const key = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
