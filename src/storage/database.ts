@@ -35,6 +35,8 @@ export interface OpenDatabaseOptions {
   /** `postgres://…` for Postgres, otherwise a SQLite file path or `:memory:`. */
   url: string;
   poolSize?: number;
+  /** SQLite: checkpoint the write-ahead log on a background thread (default true). */
+  backgroundCheckpoints?: boolean;
 }
 
 function redact(url: string): string {
@@ -55,7 +57,12 @@ export function openDatabase(options: OpenDatabaseOptions): Database {
     return wrap(connection.kysely, connection.dialect, redact(options.url), { postgres: connection.pool });
   }
   const filename = options.url.replace(/^sqlite:(\/\/)?/, '');
-  const connection = openSqlite(filename);
+  const connection = openSqlite(
+    filename,
+    options.backgroundCheckpoints === undefined
+      ? {}
+      : { backgroundCheckpoints: options.backgroundCheckpoints },
+  );
   return wrap(
     connection.kysely,
     connection.dialect,

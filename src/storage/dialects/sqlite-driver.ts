@@ -102,8 +102,15 @@ export class SqliteDriver implements Driver {
   readonly #waiters: Array<() => void> = [];
   #writerBusy = false;
 
-  constructor(writer: BetterSqlite3.Database, reader: BetterSqlite3.Database | null) {
+  readonly #beforeClose: (() => Promise<void> | undefined) | undefined;
+
+  constructor(
+    writer: BetterSqlite3.Database,
+    reader: BetterSqlite3.Database | null,
+    options: { beforeClose?: () => Promise<void> | undefined } = {},
+  ) {
     this.handles = { writer: new Handle(writer), reader: reader ? new Handle(reader) : null };
+    this.#beforeClose = options.beforeClose;
   }
 
   async init(): Promise<void> {}
@@ -181,6 +188,7 @@ export class SqliteDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
+    await this.#beforeClose?.();
     await this.withWriter(() => {
       this.handles.reader?.raw.close();
       this.handles.writer.raw.close();
@@ -224,9 +232,13 @@ function integerValue(node: OperationNode): number | bigint | null {
 export class EmbeddedSqliteDialect extends SqliteDialect {
   readonly driver: SqliteDriver;
 
-  constructor(writer: BetterSqlite3.Database, reader: BetterSqlite3.Database | null) {
+  constructor(
+    writer: BetterSqlite3.Database,
+    reader: BetterSqlite3.Database | null,
+    options: { beforeClose?: () => Promise<void> | undefined } = {},
+  ) {
     super({ database: writer as never });
-    this.driver = new SqliteDriver(writer, reader);
+    this.driver = new SqliteDriver(writer, reader, options);
   }
 
   override createDriver(): Driver {

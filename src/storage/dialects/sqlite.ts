@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import type { Schema } from '../schema.js';
 import type { Dialect } from './dialect.js';
+import { startCheckpointer } from './sqlite-checkpointer.js';
 import { EmbeddedSqliteDialect } from './sqlite-driver.js';
 
 export interface SqliteConnection {
@@ -15,8 +16,14 @@ export interface SqliteConnection {
   withWriter<T>(fn: () => T): Promise<T>;
 }
 
+export interface SqliteOptions {
+  /** Checkpoint the write-ahead log on a thread of its own (default for a file database). */
+  backgroundCheckpoints?: boolean;
+}
+
 /** Opens a SQLite database (a file, or `:memory:`) in WAL mode with foreign keys on. */
-export function openSqlite(filename: string): SqliteConnection {
+export function openSqlite(filename: string, options: SqliteOptions = {}): SqliteConnection {
+  const background = filename !== ':memory:' && options.backgroundCheckpoints !== false;
   if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
   const raw = new BetterSqlite3(filename);
   raw.pragma('journal_mode = WAL');
@@ -25,7 +32,10 @@ export function openSqlite(filename: string): SqliteConnection {
   raw.pragma('busy_timeout = 5000');
   raw.pragma('cache_size = -32000');
   raw.pragma('temp_store = MEMORY');
-  raw.pragma('wal_autocheckpoint = 8000');
+  // With background checkpoints the writer checkpoints only past this safety limit (400 MB of
+  // log), when the thread cannot keep up; once the log restarts it is cut back to 64 MB.
+  raw.pragma(`wal_autocheckpoint = ${background ? 100_000 : 8000}`);
+  raw.pragma('journal_size_limit = 67108864');
   raw.pragma('mmap_size = 268435456');
   // Plain reads go to a second, read-only connection: under WAL it sees the last commit while
   // the writer holds a transaction (or a batch of them, see sqlite-group-commit.ts) open.
@@ -36,7 +46,12 @@ export function openSqlite(filename: string): SqliteConnection {
     reader.pragma('temp_store = MEMORY');
     reader.pragma('mmap_size = 268435456');
   }
-  const embedded = new EmbeddedSqliteDialect(raw, reader);
+  const checkpointer = background
+    ? startCheckpointer(filename, {
+        onError: (message) => process.emitWarning(`WAL checkpoint failed: ${message}`),
+      })
+    : null;
+  const embedded = new EmbeddedSqliteDialect(raw, reader, { beforeClose: () => checkpointer?.stop() });
   const slowQueryMs = Number(process.env.COLONY_TRACE_SQL_MS ?? Number.NaN);
   const kysely = new Kysely<Schema>({
     dialect: embedded,

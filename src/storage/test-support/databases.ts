@@ -50,7 +50,7 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop(): P
 /** A fresh, migrated database of the given dialect. SQLite uses a temporary file unless `memory`. */
 export async function createTestDatabase(
   dialect: DialectName,
-  options: { memory?: boolean; file?: string } = {},
+  options: { memory?: boolean; file?: string; backgroundCheckpoints?: boolean } = {},
 ): Promise<TestDatabase> {
   if (dialect === 'postgres') {
     const created = await createPostgresDatabase();
@@ -70,7 +70,12 @@ export async function createTestDatabase(
   const { join } = await import('node:path');
   const directory = options.memory ? undefined : mkdtempSync(join(tmpdir(), 'colony-test-'));
   const url = options.file ?? (directory ? join(directory, 'colony.db') : ':memory:');
-  const database = openDatabase({ url });
+  const database = openDatabase({
+    url,
+    ...(options.backgroundCheckpoints === undefined
+      ? {}
+      : { backgroundCheckpoints: options.backgroundCheckpoints }),
+  });
   await migrate(database);
   return {
     database,

@@ -1,0 +1,51 @@
+import { statSync } from 'node:fs';
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../test-support/databases.js';
+
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (condition()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return condition();
+}
+
+// SQLite-only: the write-ahead log is copied into the database file by a background thread.
+describe('background WAL checkpoints (sqlite)', () => {
+  let test: TestDatabase | undefined;
+  afterEach(async () => test?.cleanup());
+
+  async function writeTwoMegabytes(database: TestDatabase['database']): Promise<void> {
+    await sql`create table blob_rows (id integer primary key, body text not null)`.execute(database.db);
+    for (let batch = 0; batch < 10; batch++) {
+      await database.transaction(async (transaction) => {
+        for (let row = 0; row < 50; row++) {
+          await sql`insert into blob_rows (body) values (${'x'.repeat(4000)})`.execute(transaction);
+        }
+      });
+    }
+  }
+
+  it('copies committed pages into the database file without the writer checkpointing', async () => {
+    test = await createTestDatabase('sqlite');
+    const before = statSync(test.url).size;
+    await writeTwoMegabytes(test.database);
+    // The writer's own threshold (100,000 pages) is far away: only the thread can grow the file.
+    const url = test.url;
+    expect(await until(() => statSync(url).size >= before + 1_900_000)).toBe(true);
+    expect(
+      (await sql<{ n: number }>`select count(*) as n from blob_rows`.execute(test.database.db)).rows[0]?.n,
+    ).toBe(500);
+  });
+
+  it('leaves the log alone when switched off', async () => {
+    test = await createTestDatabase('sqlite', { backgroundCheckpoints: false });
+    const before = statSync(test.url).size;
+    await writeTwoMegabytes(test.database);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(statSync(test.url).size).toBe(before);
+    expect(statSync(`${test.url}-wal`).size).toBeGreaterThan(2_000_000);
+  });
+});
