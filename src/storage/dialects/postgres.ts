@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Schema } from '../schema.js';
 import type { Dialect } from './dialect.js';
 
@@ -9,10 +10,17 @@ const migrationLock = 0x636f6c30; // "col0"
 const int8 = 20;
 const numeric = 1700;
 
+/** The Postgres driver, loaded on first use: the embedded default never needs it (≈14 MB of RSS). */
+function loadDriver(): typeof pg {
+  return createRequire(import.meta.url)('pg') as typeof pg;
+}
+
 /** bigint and numeric columns come back as JavaScript numbers (epoch ms and costs fit easily). */
-function typeParser(oid: number, format?: string): (value: string) => unknown {
-  if (oid === int8 || oid === numeric) return (value: string) => Number(value);
-  return pg.types.getTypeParser(oid, format as 'text');
+function typeParserOf(driver: typeof pg) {
+  return (oid: number, format?: string): ((value: string) => unknown) => {
+    if (oid === int8 || oid === numeric) return (value: string) => Number(value);
+    return driver.types.getTypeParser(oid, format as 'text');
+  };
 }
 
 export interface PostgresConnection {
@@ -22,7 +30,12 @@ export interface PostgresConnection {
 }
 
 export function openPostgres(connectionString: string, poolSize = 10): PostgresConnection {
-  const pool = new pg.Pool({ connectionString, max: poolSize, types: { getTypeParser: typeParser } });
+  const driver = loadDriver();
+  const pool = new driver.Pool({
+    connectionString,
+    max: poolSize,
+    types: { getTypeParser: typeParserOf(driver) },
+  });
   pool.on('error', () => {
     // Idle client errors (server restarts) are reported by the next query; keep the process alive.
   });
