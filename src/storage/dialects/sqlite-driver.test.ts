@@ -58,4 +58,26 @@ describe('embedded SQLite query compiler', () => {
     expect(compiled.sql).toMatch(/limit \? \+ \?$/);
     expect(compiled.parameters).toEqual([2, 1]);
   });
+
+  it('returns the rows better-sqlite3 would: names, values, duplicate names, __proto__, a widened select *', async () => {
+    const { database } = test;
+    const query = sql<
+      Record<string, unknown>
+    >`select n, n * 2 as doubled, 'x' as n, null as "__proto__" from scratch where n < 2 order by n`;
+    const rows = (await query.execute(database.db)).rows;
+    const native = database.native.sqlite?.prepare(query.compile(database.db).sql).all();
+    expect(rows).toEqual(native);
+    expect(rows.map((row) => Object.getPrototypeOf(row))).toEqual(
+      native?.map((row) => Object.getPrototypeOf(row)),
+    );
+    expect(Object.entries(rows[1] as object)).toEqual([
+      ['n', 'x'],
+      ['doubled', 2],
+    ]);
+
+    const all = sql<Record<string, unknown>>`select * from scratch where n = 3`;
+    expect((await all.execute(database.db)).rows).toEqual([{ n: 3 }]);
+    await sql`alter table scratch add column label text default 'new'`.execute(database.db);
+    expect((await all.execute(database.db)).rows).toEqual([{ n: 3, label: 'new' }]);
+  });
 });
