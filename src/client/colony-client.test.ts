@@ -258,6 +258,13 @@ describe('the typed client', () => {
     expect(await oversize.json()).toMatchObject({ error: { code: 'payload_too_large' } });
     const malformed = await fetch(`${server.url}/v1/agents`, { method: 'POST', headers, body: '{"name": ' });
     expect(malformed.status).toBe(400);
+    // Bodies are read only after authentication: an anonymous client gets 401, not a read body.
+    const anonymous = await fetch(`${server.url}/v1/agents`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'huge', instructions: 'x'.repeat(2_000_000) }),
+    });
+    expect(anonymous.status).toBe(401);
     expect((await client.agents.list()).agents.length).toBe(before);
   });
 

@@ -90,15 +90,6 @@ export function createApp(services: HttpServices): ColonyApp {
       'request',
     );
   });
-  // Only requests that carry a body are read here: a GET never pays for it.
-  const readBody = createBodyReader(services.config.bodyLimitBytes, (http) =>
-    respondWithError(
-      http,
-      new ColonyError('payload_too_large', `request body exceeds ${services.config.bodyLimitBytes} bytes`),
-      services.logger,
-    ),
-  );
-  app.use('/v1/*', (http, next) => (bodyMethods.has(http.req.method) ? readBody(http, next) : next()));
   app.use('/v1/*', async (http, next) => {
     const header = http.req.header('Authorization');
     const key = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
@@ -113,6 +104,16 @@ export function createApp(services: HttpServices): ColonyApp {
     http.set('actor', actor);
     await next();
   });
+  // Bodies are read after authentication and the rate limit (an anonymous client cannot make
+  // the server buffer them), and only for methods that carry one: a GET never pays for it.
+  const readBody = createBodyReader(services.config.bodyLimitBytes, (http) =>
+    respondWithError(
+      http,
+      new ColonyError('payload_too_large', `request body exceeds ${services.config.bodyLimitBytes} bytes`),
+      services.logger,
+    ),
+  );
+  app.use('/v1/*', (http, next) => (bodyMethods.has(http.req.method) ? readBody(http, next) : next()));
 
   app.onError((thrown, http) => respondWithError(http, thrown, services.logger));
   app.notFound((http) =>
