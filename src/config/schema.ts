@@ -16,6 +16,11 @@ export const configSchema = z.object({
   workers: z.coerce.number().int().min(0).max(256).default(4),
   bodyLimitBytes: z.coerce.number().int().min(1024).max(100_000_000).default(1_048_576),
   rateLimitPerMinute: z.coerce.number().int().min(0).default(1200),
+  /** Redis for rate limits shared by every API process (`redis://…`); unset: per process. */
+  redisUrl: z
+    .string()
+    .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
+    .optional(),
   taskLeaseMs: z.coerce.number().int().min(500).max(3_600_000).default(30_000),
   shutdownGraceMs: z.coerce.number().int().min(0).default(10_000),
   recentWindowTokens: z.coerce.number().int().min(256).default(8000),
@@ -39,6 +44,7 @@ export const environmentNames: Record<string, keyof Config> = {
   COLONY_WORKERS: 'workers',
   COLONY_BODY_LIMIT_BYTES: 'bodyLimitBytes',
   COLONY_RATE_LIMIT_PER_MINUTE: 'rateLimitPerMinute',
+  COLONY_REDIS_URL: 'redisUrl',
   COLONY_SHUTDOWN_GRACE_MS: 'shutdownGraceMs',
   COLONY_TASK_LEASE_MS: 'taskLeaseMs',
   COLONY_RECENT_WINDOW_TOKENS: 'recentWindowTokens',

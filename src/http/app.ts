@@ -66,7 +66,7 @@ export function createApp(services: HttpServices): ColonyApp {
       return undefined;
     },
   });
-  const limiter = createRateLimiter(services.config.rateLimitPerMinute);
+  const limiter = services.rateLimiter ?? createRateLimiter(services.config.rateLimitPerMinute);
 
   app.use('*', requestId({ headerName: 'X-Request-Id' }));
   app.use('*', async (http, next) => {
@@ -98,7 +98,7 @@ export function createApp(services: HttpServices): ColonyApp {
       ip: forwarded ?? null,
       requestId: http.get('requestId'),
     });
-    const wait = limiter.take(actor.id);
+    const wait = await limiter.take(actor.id);
     if (wait > 0)
       throw new ColonyError('rate_limited', 'too many requests for this key', { retryAfterSeconds: wait });
     http.set('actor', actor);

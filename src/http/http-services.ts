@@ -6,6 +6,7 @@ import type { Actor } from '../context/index.js';
 import type { Authenticate } from '../identity/index.js';
 import type { Metrics } from '../observability/index.js';
 import type { RunResumer, RuntimeServices } from '../runtime/index.js';
+import type { RateLimiter } from './rate-limiter.js';
 
 /** Everything the HTTP adapter needs; assembled once by the server. */
 export interface HttpServices extends RuntimeServices {
@@ -14,6 +15,8 @@ export interface HttpServices extends RuntimeServices {
   runs: RunScheduler;
   runResumer: RunResumer;
   metrics: Metrics;
+  /** Per-key request budgets; an in-process limiter when absent. */
+  rateLimiter?: RateLimiter;
   /** Picks an agent for a capability (delegation); the expert gate replaces the default. */
   chooseAgent: AgentChooser;
   /** Readiness beyond the database (migrations current, workers running). */

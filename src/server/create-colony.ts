@@ -3,7 +3,7 @@ import { createCapabilityChooser, createDelegateTool, createMessageTools } from 
 import type { Config } from '../config/index.js';
 import { databaseUrlOf } from '../config/index.js';
 import { createEventBus } from '../events/index.js';
-import type { HttpServices } from '../http/index.js';
+import { createRateLimiter, createRedisRateLimiter, type HttpServices } from '../http/index.js';
 import { createAuthenticator } from '../identity/index.js';
 import { createIdGenerator, systemClock } from '../kernel/index.js';
 import {
@@ -96,6 +96,13 @@ export async function createColony(options: CreateColonyOptions): Promise<Colony
     runs: createRunScheduler(runtime, wake),
     runResumer: createRunResumer(runtime, wake),
     metrics: createMetrics(base.bus),
+    rateLimiter: config.redisUrl
+      ? createRedisRateLimiter(config.rateLimitPerMinute, {
+          url: config.redisUrl,
+          onUnavailable: (error) =>
+            logger.warn({ err: error }, 'rate limiter: Redis unavailable, requests are let through'),
+        })
+      : createRateLimiter(config.rateLimitPerMinute),
     chooseAgent: createCapabilityChooser(database.db),
     async readiness() {
       const checks: Record<string, string> = {};
@@ -147,6 +154,7 @@ export async function createColony(options: CreateColonyOptions): Promise<Colony
       await scheduler?.stop();
       await workers?.stop({ drainMs: config.shutdownGraceMs });
       await memory.close();
+      await services.rateLimiter?.close();
       await database.close();
     },
   };
