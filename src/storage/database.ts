@@ -36,7 +36,7 @@ export interface OpenDatabaseOptions {
   url: string;
   poolSize?: number;
   /** SQLite: checkpoint the write-ahead log on a background thread (default true). */
-  backgroundCheckpoints?: boolean;
+  backgroundCheckpoints?: boolean | undefined;
 }
 
 function redact(url: string): string {
@@ -57,12 +57,7 @@ export function openDatabase(options: OpenDatabaseOptions): Database {
     return wrap(connection.kysely, connection.dialect, redact(options.url), { postgres: connection.pool });
   }
   const filename = options.url.replace(/^sqlite:(\/\/)?/, '');
-  const connection = openSqlite(
-    filename,
-    options.backgroundCheckpoints === undefined
-      ? {}
-      : { backgroundCheckpoints: options.backgroundCheckpoints },
-  );
+  const connection = openSqlite(filename, { backgroundCheckpoints: options.backgroundCheckpoints });
   return wrap(
     connection.kysely,
     connection.dialect,

@@ -1,16 +1,8 @@
 import { statSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../../server/test-support/spawn-server.js';
 import { createTestDatabase, type TestDatabase } from '../test-support/databases.js';
-
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (condition()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return condition();
-}
 
 // SQLite-only: the write-ahead log is copied into the database file by a background thread.
 describe('background WAL checkpoints (sqlite)', () => {
@@ -34,7 +26,8 @@ describe('background WAL checkpoints (sqlite)', () => {
     await writeTwoMegabytes(test.database);
     // The writer's own threshold (100,000 pages) is far away: only the thread can grow the file.
     const url = test.url;
-    expect(await until(() => statSync(url).size >= before + 1_900_000)).toBe(true);
+    const grown = () => (statSync(url).size >= before + 1_900_000 ? true : undefined);
+    expect(await until('the database file to take the log’s pages', grown, 10_000)).toBe(true);
     expect(
       (await sql<{ n: number }>`select count(*) as n from blob_rows`.execute(test.database.db)).rows[0]?.n,
     ).toBe(500);

@@ -9,6 +9,8 @@ export interface Checkpointer {
 export interface CheckpointerOptions {
   /** How often the thread runs a passive checkpoint. */
   intervalMs?: number;
+  /** A checkpoint failed, or the thread did. */
+  onError?: (message: string) => void;
 }
 
 // The thread's code, evaluated as CommonJS: it runs the same way from `dist/` and under tsx or
@@ -45,10 +47,7 @@ parentPort.on('message', (message) => {
  * for it too: under bench/api it alone made the slowest 3% of accepted messages twice as slow.
  * The writer keeps `wal_autocheckpoint` only as a high safety limit (sqlite.ts).
  */
-export function startCheckpointer(
-  filename: string,
-  options: CheckpointerOptions & { onError?: (message: string) => void } = {},
-): Checkpointer {
+export function startCheckpointer(filename: string, options: CheckpointerOptions = {}): Checkpointer {
   const worker = new Worker(workerSource, {
     eval: true,
     // The thread only calls into SQLite: a small heap keeps the idle process small.

@@ -125,6 +125,11 @@ function isTransactionControl(sqlText: string): boolean {
   return /^\s*(begin|commit|end|rollback|savepoint|release|pragma|attach|detach)\b/i.test(sqlText);
 }
 
+export interface SqliteDriverOptions {
+  /** Runs before the connections close (the checkpoint thread stops first). */
+  beforeClose?: (() => Promise<void> | undefined) | undefined;
+}
+
 /**
  * One writer connection and, for a file database, one read-only connection (WAL lets it read
  * the last committed state while the writer holds a transaction open). Kysely's own SQLite
@@ -136,12 +141,12 @@ export class SqliteDriver implements Driver {
   readonly #waiters: Array<() => void> = [];
   #writerBusy = false;
 
-  readonly #beforeClose: (() => Promise<void> | undefined) | undefined;
+  readonly #beforeClose: SqliteDriverOptions['beforeClose'];
 
   constructor(
     writer: BetterSqlite3.Database,
     reader: BetterSqlite3.Database | null,
-    options: { beforeClose?: () => Promise<void> | undefined } = {},
+    options: SqliteDriverOptions = {},
   ) {
     this.handles = { writer: new Handle(writer), reader: reader ? new Handle(reader) : null };
     this.#beforeClose = options.beforeClose;
@@ -269,7 +274,7 @@ export class EmbeddedSqliteDialect extends SqliteDialect {
   constructor(
     writer: BetterSqlite3.Database,
     reader: BetterSqlite3.Database | null,
-    options: { beforeClose?: () => Promise<void> | undefined } = {},
+    options: SqliteDriverOptions = {},
   ) {
     super({ database: writer as never });
     this.driver = new SqliteDriver(writer, reader, options);

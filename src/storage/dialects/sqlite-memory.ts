@@ -66,10 +66,10 @@ export const sqliteMemoryIndex: MemoryLexicalIndex = {
     const match = `content:(${terms.map(quoteTerm).join(' OR ')})${
       restrictScope ? ` AND scope:(${search.scopes.map((scope) => scope.key).join(' OR ')})` : ''
     }`;
-    // Limits are literals: SQLite compiles a statement with a bound LIMIT again at every execution
-    // (see EmbeddedSqliteQueryCompiler). Rank inside FTS5 first (scope-restricted by the MATCH), then join the few best rows and filter;
-    // over-fetching 4× leaves room for rows the filters drop. CROSS JOIN pins the join order so
-    // SQLite probes memory by doc_id instead of scanning the scope index.
+    // Rank inside FTS5 first (scope-restricted by the MATCH), then join the few best rows and
+    // filter; over-fetching 4× leaves room for rows the filters drop. CROSS JOIN pins the join
+    // order so SQLite probes memory by doc_id instead of scanning the scope index. Limits are
+    // literals: SQLite recompiles a statement whenever a bound LIMIT is bound again.
     const result = await sql<{ id: string; rank: number }>`
       with hits as (
         select rowid as doc_id, bm25(memory_fts, 1.0, 0.0) as score

@@ -18,7 +18,7 @@ export interface SqliteConnection {
 
 export interface SqliteOptions {
   /** Checkpoint the write-ahead log on a thread of its own (default for a file database). */
-  backgroundCheckpoints?: boolean;
+  backgroundCheckpoints?: boolean | undefined;
 }
 
 /** Opens a SQLite database (a file, or `:memory:`) in WAL mode with foreign keys on. */

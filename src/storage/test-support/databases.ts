@@ -70,12 +70,7 @@ export async function createTestDatabase(
   const { join } = await import('node:path');
   const directory = options.memory ? undefined : mkdtempSync(join(tmpdir(), 'colony-test-'));
   const url = options.file ?? (directory ? join(directory, 'colony.db') : ':memory:');
-  const database = openDatabase({
-    url,
-    ...(options.backgroundCheckpoints === undefined
-      ? {}
-      : { backgroundCheckpoints: options.backgroundCheckpoints }),
-  });
+  const database = openDatabase({ url, backgroundCheckpoints: options.backgroundCheckpoints });
   await migrate(database);
   return {
     database,
