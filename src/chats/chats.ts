@@ -186,6 +186,12 @@ export async function postMessage(
       triggerMessageId: row.id,
       createdBy: actor.id,
     });
+    await recordAudit(transaction, services, actor, {
+      action: 'message.create',
+      resourceType: 'message',
+      resourceId: row.id,
+      details: { chatId: chat.id, runId: run.runId },
+    });
     await outbox.emit(
       {
         type: 'message-created',

@@ -159,6 +159,13 @@ describe.each(testDialects)('agent runs over HTTP on %s', (dialect) => {
       body: { toolCallId, decision: 'reject', reason: 'not today' },
     });
     expect(decided.status).toBe(200);
+    expect(await harness.auditOf(decided)).toEqual([
+      expect.objectContaining({
+        action: 'tool-call.reject',
+        resource_type: 'run',
+        resource_id: posted.run.id,
+      }),
+    ]);
     const again = await harness.request('POST', `/v1/runs/${posted.run.id}/approvals`, {
       body: { toolCallId, decision: 'approve' },
     });

@@ -1,4 +1,5 @@
 import { transact } from '../events/index.js';
+import { recordAudit } from '../identity/index.js';
 import { memoryLexicalIndex } from '../storage/dialects/lexical-memory.js';
 import { toJson } from '../storage/index.js';
 import { packVector } from './embedder.js';
@@ -146,6 +147,11 @@ export async function importMemories(
           after: { content: row.content, type: row.type, importance: row.importance },
         })),
       );
+      await recordAudit(transaction, context.services, context.actor, {
+        action: 'memory.import',
+        resourceType: 'memory',
+        details: { created: rows.length, reason: options.reason ?? 'imported' },
+      });
       await outbox.emit({ type: 'memories-imported', orgId, payload: { count: rows.length } });
       created += rows.length;
     });

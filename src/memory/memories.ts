@@ -1,9 +1,11 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { notFound } from '../errors/index.js';
 import { transact } from '../events/index.js';
+import { recordAudit } from '../identity/index.js';
 import { memoryLexicalIndex } from '../storage/dialects/lexical-memory.js';
-import { parseJson } from '../storage/index.js';
+import { parseJson, type Schema } from '../storage/index.js';
 import { type MemoryInput, memoryInputSchema, parseInput, tagsSchema } from './memory-input.js';
 import { readLogs, snapshot, writeLogs } from './memory-log.js';
 import { loadMemories, loadTags, type MemoryRow, memoryColumns, rowScope, toMemory } from './rows.js';
@@ -32,13 +34,31 @@ export async function addMemory(
   const parsed = parseInput(memoryInputSchema, input);
   await authorizeScopes(context, [parsed.scope], 'write');
   const prepared = await prepareWrites(context, [parsed], { model: options.model });
-  const results = await transact(context.services, (transaction, outbox) =>
-    applyWrites(transaction, outbox, context, prepared),
-  );
+  const results = await transact(context.services, async (transaction, outbox) => {
+    const written = await applyWrites(transaction, outbox, context, prepared);
+    await auditWrite(transaction, context, 'memory.create', written[0]);
+    return written;
+  });
   for (const write of prepared) memoryRuntime(context.services).vectors.invalidate(write.scopeKey);
   const [result] = results;
   if (!result) throw new Error('addMemory produced no result');
   return result;
+}
+
+/** The audit row of a memory write: which record it landed on, and how (created, folded, superseded). */
+async function auditWrite(
+  transaction: Kysely<Schema>,
+  context: MemoryContext,
+  action: 'memory.create' | 'memory.update',
+  result: WriteResult | undefined,
+  details: Record<string, unknown> = {},
+): Promise<void> {
+  await recordAudit(transaction, context.services, context.actor, {
+    action,
+    resourceType: 'memory',
+    resourceId: result?.memory.id ?? null,
+    details: { outcome: result?.action ?? null, ...details },
+  });
 }
 
 /** A visible memory row of the actor's org, or `not_found` (never revealing other scopes' ids). */
@@ -145,6 +165,12 @@ export async function deleteMemory(
         after: { deleted_at: now },
       },
     ]);
+    await recordAudit(transaction, context.services, context.actor, {
+      action: 'memory.delete',
+      resourceType: 'memory',
+      resourceId: id,
+      details: { reason: options.reason ?? 'deleted' },
+    });
     await outbox.emit({
       type: 'memory-deleted',
       orgId: row.org_id,
@@ -199,9 +225,11 @@ export async function updateMemory(
       write.contradicts = [id];
       write.supersedeReason = `updated: ${reason}`;
     }
-    const [result] = await transact(context.services, (transaction, outbox) =>
-      applyWrites(transaction, outbox, context, prepared),
-    );
+    const [result] = await transact(context.services, async (transaction, outbox) => {
+      const written = await applyWrites(transaction, outbox, context, prepared);
+      await auditWrite(transaction, context, 'memory.update', written[0], { reason });
+      return written;
+    });
     runtime.vectors.invalidate(scopeKey(row.org_id, rowScope(row)));
     if (!result) throw new Error('updateMemory produced no result');
     return result;
@@ -238,6 +266,16 @@ export async function updateMemory(
         after: snapshot({ ...row, ...changes }, tags),
       },
     ]);
+    await recordAudit(transaction, context.services, context.actor, {
+      action: 'memory.update',
+      resourceType: 'memory',
+      resourceId: id,
+      details: {
+        outcome: 'updated',
+        reason,
+        fields: Object.keys(parsed).filter((field) => field !== 'reason'),
+      },
+    });
     await outbox.emit({
       type: 'memory-updated',
       orgId: row.org_id,

@@ -209,6 +209,9 @@ describe.each(testDialects)('mission control on %s', (dialect) => {
       key: harness.keys.member,
     });
     expect(approved.status).toBe(200);
+    expect(await harness.auditOf(approved)).toEqual([
+      expect.objectContaining({ action: 'mission.checkpoint.approve', resource_id: final.id }),
+    ]);
     const done = await waitForMission(harness, final.id);
     expect(done.state).toBe('succeeded');
     expect(done.checkpoints[0]?.status).toBe('approved');

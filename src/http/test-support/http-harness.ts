@@ -6,10 +6,21 @@ import { type Role, systemActor } from '../../context/index.js';
 import { createApiKey, createOrg } from '../../identity/index.js';
 import { createLogger } from '../../observability/index.js';
 import { type Colony, createColony } from '../../server/index.js';
-import type { DialectName, Schema } from '../../storage/index.js';
+import type { DialectName, Row, Schema } from '../../storage/index.js';
 import { createPostgresDatabase } from '../../storage/test-support/databases.js';
 import type { TaskHandler } from '../../tasks/index.js';
 import { type ColonyApp, createApp } from '../app.js';
+
+const auditColumns = [
+  'org_id',
+  'actor_kind',
+  'actor_id',
+  'action',
+  'resource_type',
+  'resource_id',
+  'request_id',
+] as const;
+type AuditColumn = (typeof auditColumns)[number];
 
 export interface HttpHarness {
   app: ColonyApp;
@@ -19,6 +30,8 @@ export interface HttpHarness {
   orgId: string;
   /** Row counts of the given tables: compare before and after a refused request. */
   rowCounts(tables: ReadonlyArray<keyof Schema>): Promise<Record<string, number>>;
+  /** The audit rows written by the request that got this response (matched on its X-Request-Id). */
+  auditOf(response: Response): Promise<Array<Pick<Row<'audit_log'>, AuditColumn>>>;
   /** Polls `GET /v1/runs/:id` until the run has ended. */
   waitForRun<Run extends { status: string } = { status: string; steps: unknown[] }>(
     runId: string,
@@ -91,6 +104,15 @@ export async function createHttpHarness(
         result[table] = Number(row.count);
       }
       return result;
+    },
+    async auditOf(response) {
+      const requestId = response.headers.get('X-Request-Id');
+      if (!requestId) throw new Error('the response has no X-Request-Id');
+      return colony.database.db
+        .selectFrom('audit_log')
+        .select(auditColumns)
+        .where('request_id', '=', requestId)
+        .execute();
     },
     async waitForRun<Run extends { status: string }>(runId: string): Promise<Run> {
       for (let attempt = 0; attempt < 600; attempt++) {

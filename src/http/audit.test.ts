@@ -1,0 +1,195 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDialects } from '../storage/test-support/databases.js';
+import { createHttpHarness, type HttpHarness } from './test-support/http-harness.js';
+
+/** What one successful call of a mutating route must leave in audit_log. */
+type AuditCase =
+  | { route: string; action: string; call: (harness: HttpHarness, ids: Ids) => Promise<Response> }
+  /** Routes whose success needs a long setup (a run waiting for approval, a mission at a checkpoint). */
+  | { route: string; action: string; provenIn: string };
+
+interface Ids {
+  agentId: string;
+  chatId: string;
+  runId: string;
+  keyId: string;
+  memoryId: string;
+  taskId: string;
+  missionId: string;
+}
+
+const mutatingMethods = new Set(['post', 'put', 'patch', 'delete']);
+
+async function json<T>(response: Response | Promise<Response>): Promise<T> {
+  const resolved = await response;
+  if (resolved.status >= 300) throw new Error(`${resolved.status}: ${await resolved.text()}`);
+  return (await resolved.json()) as T;
+}
+
+/**
+ * In route order of a realistic session: later cases use what earlier ones created, and the
+ * destructive ones come last. Every mutating route of /openapi.json must be listed here.
+ */
+const cases: AuditCase[] = [
+  {
+    route: 'POST /v1/agents',
+    action: 'agent.create',
+    call: (h) => h.request('POST', '/v1/agents', { body: { name: 'audited' } }),
+  },
+  {
+    route: 'PATCH /v1/agents/{id}',
+    action: 'agent.update',
+    call: (h, ids) => h.request('PATCH', `/v1/agents/${ids.agentId}`, { body: { description: 'edited' } }),
+  },
+  {
+    route: 'POST /v1/chats',
+    action: 'chat.create',
+    call: (h) => h.request('POST', '/v1/chats', { body: { agent: 'helper' } }),
+  },
+  {
+    route: 'POST /v1/chats/{id}/messages',
+    action: 'message.create',
+    call: (h, ids) => h.request('POST', `/v1/chats/${ids.chatId}/messages`, { body: { content: 'hello' } }),
+  },
+  {
+    route: 'POST /v1/agents/{id}/messages',
+    action: 'agent-message.send',
+    call: (h, ids) =>
+      h.request('POST', `/v1/agents/${ids.agentId}/messages`, { body: { content: 'ping', trigger: false } }),
+  },
+  {
+    route: 'POST /v1/runs/{id}/cancel',
+    action: 'run.cancel',
+    call: (h, ids) => h.request('POST', `/v1/runs/${ids.runId}/cancel`),
+  },
+  { route: 'POST /v1/runs/{id}/approvals', action: 'tool-call.reject', provenIn: 'src/http/runs.test.ts' },
+  {
+    route: 'POST /v1/keys',
+    action: 'api-key.create',
+    call: (h) => h.request('POST', '/v1/keys', { body: { name: 'ci', role: 'viewer' } }),
+  },
+  {
+    route: 'DELETE /v1/keys/{id}',
+    action: 'api-key.revoke',
+    call: (h, ids) => h.request('DELETE', `/v1/keys/${ids.keyId}`),
+  },
+  {
+    route: 'POST /v1/memories',
+    action: 'memory.create',
+    call: (h) => h.request('POST', '/v1/memories', { body: { content: 'Deploys happen on Tuesdays' } }),
+  },
+  {
+    route: 'DELETE /v1/memories/{id}',
+    action: 'memory.delete',
+    call: (h, ids) => h.request('DELETE', `/v1/memories/${ids.memoryId}?reason=obsolete`),
+  },
+  {
+    route: 'POST /v1/tasks',
+    action: 'task.create',
+    call: (h) => h.request('POST', '/v1/tasks', { body: { kind: 'echo', payload: { n: 1 } } }),
+  },
+  {
+    route: 'POST /v1/tasks/{id}/cancel',
+    action: 'task.cancel',
+    call: (h, ids) => h.request('POST', `/v1/tasks/${ids.taskId}/cancel`),
+  },
+  {
+    route: 'POST /v1/missions',
+    action: 'mission.create',
+    call: (h) => h.request('POST', '/v1/missions', { body: { goal: 'write the release notes' } }),
+  },
+  {
+    route: 'POST /v1/missions/{id}/checkpoints/approve',
+    action: 'mission.checkpoint.approve',
+    provenIn: 'src/orchestration/mission-control.test.ts',
+  },
+  {
+    route: 'POST /v1/missions/{id}/stop',
+    action: 'mission.stop',
+    call: (h, ids) => h.request('POST', `/v1/missions/${ids.missionId}/stop`, { body: { reason: 'done' } }),
+  },
+  {
+    route: 'POST /v1/stop',
+    action: 'org.stop',
+    call: (h) => h.request('POST', '/v1/stop', { body: { reason: 'drill' } }),
+  },
+  {
+    route: 'DELETE /v1/agents/{id}',
+    action: 'agent.delete',
+    call: (h, ids) => h.request('DELETE', `/v1/agents/${ids.agentId}`),
+  },
+];
+
+describe.each(testDialects)('every mutation is audited on %s', (dialect) => {
+  let harness: HttpHarness;
+  let ids: Ids;
+
+  beforeAll(async () => {
+    harness = await createHttpHarness(dialect);
+    const agent = await json<{ id: string }>(
+      harness.request('POST', '/v1/agents', { body: { name: 'helper' } }),
+    );
+    const chat = await json<{ id: string }>(
+      harness.request('POST', '/v1/chats', { body: { agent: 'helper' } }),
+    );
+    const posted = await json<{ run: { id: string } }>(
+      harness.request('POST', `/v1/chats/${chat.id}/messages`, { body: { content: 'hi' } }),
+    );
+    const key = await json<{ apiKey: { id: string } }>(
+      harness.request('POST', '/v1/keys', { body: { name: 'to revoke', role: 'viewer' } }),
+    );
+    const memory = await json<{ memory: { id: string } }>(
+      harness.request('POST', '/v1/memories', { body: { content: 'The staging database is called ember' } }),
+    );
+    const task = await json<{ id: string }>(
+      harness.request('POST', '/v1/tasks', { body: { kind: 'echo', payload: {} } }),
+    );
+    const mission = await json<{ id: string }>(
+      harness.request('POST', '/v1/missions', { body: { goal: 'do a thing' } }),
+    );
+    ids = {
+      agentId: agent.id,
+      chatId: chat.id,
+      runId: posted.run.id,
+      keyId: key.apiKey.id,
+      memoryId: memory.memory.id,
+      taskId: task.id,
+      missionId: mission.id,
+    };
+  });
+  afterAll(async () => {
+    await harness.close();
+  });
+
+  it('lists every mutating route of /openapi.json', async () => {
+    const spec = await json<{ paths: Record<string, Record<string, unknown>> }>(
+      harness.request('GET', '/openapi.json'),
+    );
+    const mutating = Object.entries(spec.paths).flatMap(([path, operations]) =>
+      Object.keys(operations)
+        .filter((method) => mutatingMethods.has(method))
+        .map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(mutating.length).toBeGreaterThan(10);
+    expect(cases.map((entry) => entry.route).sort()).toEqual(mutating.sort());
+  });
+
+  it.each(cases.filter((entry) => 'call' in entry))(
+    '$route writes $action with who, what and the request id',
+    async (entry) => {
+      if (!('call' in entry)) return;
+      const response = await entry.call(harness, ids);
+      expect(response.status, await response.clone().text()).toBeLessThan(300);
+      const rows = await harness.auditOf(response);
+      expect(rows).toContainEqual(
+        expect.objectContaining({
+          org_id: harness.orgId,
+          actor_kind: 'api_key',
+          actor_id: expect.stringMatching(/^key_/),
+          action: entry.action,
+          request_id: response.headers.get('X-Request-Id'),
+        }),
+      );
+    },
+  );
+});
