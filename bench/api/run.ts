@@ -21,10 +21,10 @@ function rssMegabytes(pid: number): number {
   return match ? Number(match[1]) / 1024 : Number.NaN;
 }
 
-async function waitForHealth(): Promise<void> {
+async function waitForHealth(url = base): Promise<void> {
   for (let attempt = 0; attempt < 200; attempt++) {
     try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
+      if ((await fetch(`${url}/healthz`)).ok) return;
     } catch {
       // not listening yet
     }
@@ -51,6 +51,8 @@ const warmUpSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
  * half speed and its latencies alone decide p95 and p99 of a 10 s run.
  */
 interface LoadOptions {
+  /** The server to load; Colony's unless given. */
+  url?: string;
   method: 'GET' | 'POST';
   paths: string[];
   body?: string;
@@ -91,7 +93,7 @@ async function measure(
   });
   const instance = autocannon(
     {
-      url: base,
+      url: options.url ?? base,
       connections,
       duration: seconds,
       headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
@@ -141,12 +143,55 @@ function startColony(extraEnv: Record<string, string>) {
   });
   return {
     pid: child.pid ?? 0,
-    async stop() {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
-      rmSync(dataDir, { recursive: true, force: true });
+    dataDir,
+    /** Stops the server; its data dir is removed unless `keepData`. */
+    async stop(options: { keepData?: boolean } = {}) {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((resolve) => child.once('exit', resolve));
+      }
+      if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The floor (bench/api/floor-server.ts): plain node:http and better-sqlite3 serving the same
+ * agents from the same database file. It runs where Colony ran, right after it, so the two rows
+ * say how much of a read's cost is Colony's and how much is the machine's.
+ */
+async function measureFloor(databaseFile: string, colonyAgents: string) {
+  const floorPort = port + 100;
+  const url = `http://127.0.0.1:${floorPort}`;
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'bench/api/floor-server.ts'), databaseFile, String(floorPort)],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  try {
+    await waitForHealth(url);
+    const floorAgents = await (
+      await fetch(`${url}/v1/agents`, { headers: { Authorization: `Bearer ${key}` } })
+    ).text();
+    if (floorAgents !== colonyAgents) throw new Error('the floor does not serve what Colony serves');
+    return [
+      await load('floor: plain node:http `GET /healthz`', {
+        url,
+        method: 'GET',
+        paths: ['/healthz'],
+        expect: 200,
+      }),
+      await load('floor: plain node:http + better-sqlite3 `GET /v1/agents` (same data, same JSON)', {
+        url,
+        method: 'GET',
+        paths: ['/v1/agents'],
+        expect: 200,
+      }),
+    ];
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
 }
 
 async function setUpChats(): Promise<string[]> {
@@ -165,7 +210,7 @@ const postBody = JSON.stringify({ content: 'hello there, how are you?' });
 const embedded = startColony({});
 let idleRss = 0;
 let loadedRss = 0;
-const results = [];
+const results: Array<Awaited<ReturnType<typeof measure>>> = [];
 try {
   await waitForHealth();
   await new Promise((resolve) => setTimeout(resolve, 3000));
@@ -174,6 +219,8 @@ try {
   results.push(
     await load('GET /v1/agents (21 agents)', { method: 'GET', paths: ['/v1/agents'], expect: 200 }),
   );
+  // Before the accepts: afterwards the same process is still running their answers.
+  results.push(await load('GET /healthz', { method: 'GET', paths: ['/healthz'], expect: 200 }));
   results.push(
     await load('POST /v1/chats/:id/messages — accept while the same process runs every answer', {
       method: 'POST',
@@ -183,6 +230,9 @@ try {
     }),
   );
   loadedRss = rssMegabytes(embedded.pid);
+  const colonyAgents = JSON.stringify(await call('GET', '/v1/agents'));
+  await embedded.stop({ keepData: true });
+  results.push(...(await measureFloor(join(embedded.dataDir, 'colony.db'), colonyAgents)));
 } finally {
   await embedded.stop();
 }
@@ -218,6 +268,14 @@ const table = markdownTable(
   ['route', 'connections', 'requests', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors'],
   rows,
 );
+/** How Colony's read compares with the floor's, in the same run. */
+function floorLine(): string {
+  const colony = results.find((row) => row.title.startsWith('GET /v1/agents'));
+  const floor = results.find((row) => row.title.startsWith('floor: plain node:http + better-sqlite3'));
+  if (!colony || !floor) return '';
+  return `The floor rows serve the same agents from the same database file with plain node:http and better-sqlite3 and nothing else (bench/api/floor-server.ts; the bench checks that both answer the same bytes), right after Colony on the same machine: Colony serves ${Math.round((100 * colony.rps) / floor.rps)}% of the floor's reads per second, and the floor's p95 is ${floor.p95.toFixed(1)} ms against the 10 ms target.`;
+}
+
 const body = [
   machineLine(),
   '',
@@ -226,6 +284,8 @@ const body = [
   table,
   '',
   `Idle RSS of \`colony serve\` (3 s after start): **${idleRss.toFixed(1)} MB** (target ≤ 120 MB); after the load: ${loadedRss.toFixed(1)} MB.`,
+  '',
+  floorLine(),
   '',
   'Targets: p95 ≤ 10 ms for reads, ≤ 25 ms to accept a message, at 50 connections. Every connection sends again as soon as it is answered, so the mean latency is 50 ÷ throughput whatever a request costs, and p95 is that mean times the spread: with p95 about 1.2–1.4 × the mean, the targets ask for about 6,000–7,000 reads/s and 2,400–2,800 accepts/s from one Node process on the core the load generator leaves. See docs/decisions/0010-api-latency-targets.md.',
 ].join('\n');
