@@ -1,9 +1,11 @@
 import { request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { validator } from 'hono/validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ColonyError } from '../errors/index.js';
+import { until } from '../server/test-support/spawn-server.js';
 import { createBodyReader } from './request-body.js';
 
 // The reader only takes over behind Node's server, so these tests go through a real socket.
@@ -12,6 +14,7 @@ describe('createBodyReader', () => {
   let base: string;
   let server: ReturnType<typeof serve>;
   let handled = 0;
+  const errors: Error[] = [];
 
   beforeAll(async () => {
     const app = new Hono();
@@ -19,6 +22,10 @@ describe('createBodyReader', () => {
       '*',
       createBodyReader(limit, (http) => http.json({ error: 'too large' }, 413)),
     );
+    app.onError((error, http) => {
+      errors.push(error);
+      return http.json({ error: error.message }, 400);
+    });
     // Tells whether the reader had already read the body when the route's own middleware ran.
     const preread: MiddlewareHandler = async (http, next) => {
       const read = 'text' in http.req.bodyCache;
@@ -99,6 +106,25 @@ describe('createBodyReader', () => {
   it('drops a UTF-8 byte order mark, as fetch does', async () => {
     const response = await post('/json', `\uFEFF${JSON.stringify({ content: 'bom' })}`);
     expect(await response.json()).toEqual({ got: { content: 'bom' } });
+  });
+
+  it('reports a body cut off by the client, without calling the route, and keeps serving', async () => {
+    const before = handled;
+    errors.length = 0;
+    const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    // What arrives is valid JSON, but not the 500 bytes the client declared.
+    const partial = '{"content":"cut"}';
+    socket.write(
+      `POST /json HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n${partial}`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+    await until('the read error', () => (errors.length > 0 ? true : undefined), 5000);
+    expect(errors[0]).toBeInstanceOf(ColonyError);
+    expect(errors[0]?.message).toBe('the request body could not be read');
+    expect(handled).toBe(before);
+    expect((await post('/json', '{"content":"after"}')).status).toBe(200);
   });
 
   it('limits bodies that are not JSON through the fallback path', async () => {
