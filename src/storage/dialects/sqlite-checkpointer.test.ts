@@ -1,8 +1,11 @@
-import { statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { until } from '../../server/test-support/spawn-server.js';
 import { createTestDatabase, type TestDatabase } from '../test-support/databases.js';
+import { startCheckpointer } from './sqlite-checkpointer.js';
 
 // SQLite-only: the write-ahead log is copied into the database file by a background thread.
 describe('background WAL checkpoints (sqlite)', () => {
@@ -31,6 +34,32 @@ describe('background WAL checkpoints (sqlite)', () => {
     expect(
       (await sql<{ n: number }>`select count(*) as n from blob_rows`.execute(test.database.db)).rows[0]?.n,
     ).toBe(500);
+  });
+
+  it('reports a checkpoint that fails, and a thread that cannot start', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'colony-checkpointer-'));
+    try {
+      const notADatabase = join(directory, 'notes.txt');
+      writeFileSync(notADatabase, 'x'.repeat(8192));
+      const failures: string[] = [];
+      const failing = startCheckpointer(notADatabase, {
+        intervalMs: 10,
+        onError: (message) => failures.push(message),
+      });
+      await until('a failed checkpoint', () => (failures.length >= 2 ? true : undefined), 10_000);
+      await failing.stop();
+      expect(failures[0]).toMatch(/not a database/);
+
+      const missing: string[] = [];
+      const unstarted = startCheckpointer(join(directory, 'missing.db'), {
+        onError: (message) => missing.push(message),
+      });
+      await until('the thread’s failure', () => (missing.length > 0 ? true : undefined), 10_000);
+      await unstarted.stop();
+      expect(missing[0]).toBe('unable to open database file');
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   it('leaves the log alone when switched off', async () => {

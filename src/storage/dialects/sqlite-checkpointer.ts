@@ -18,7 +18,14 @@ export interface CheckpointerOptions {
 const workerSource = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
-const db = new Database(workerData.filename, { fileMustExist: true });
+const message = (error) => String((error && error.message) || error);
+let db;
+try {
+  db = new Database(workerData.filename, { fileMustExist: true });
+} catch (error) {
+  // A SqliteError reaches the parent as a plain object without its message; an Error does not.
+  throw new Error(message(error));
+}
 let stopped = false;
 const tick = () => {
   if (stopped) return;
@@ -26,7 +33,7 @@ const tick = () => {
     // PASSIVE copies what no reader still needs and never waits for, nor blocks, the writer.
     db.pragma('wal_checkpoint(PASSIVE)');
   } catch (error) {
-    parentPort.postMessage({ error: String(error && error.message || error) });
+    parentPort.postMessage({ error: message(error) });
   }
   timer = setTimeout(tick, workerData.intervalMs);
 };
