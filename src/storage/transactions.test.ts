@@ -126,6 +126,24 @@ describe.runIf(testDialects.includes('sqlite'))('group commit (sqlite)', () => {
     expect(await names(database)).toEqual(['after']);
   });
 
+  it('fails the units before a unit whose savepoint is gone, and runs the units after it in a new batch', async () => {
+    const { database } = test;
+    // As SQLite does on some errors (a full disk, an I/O error), the second unit's failure ends
+    // the whole transaction: the first unit's write is gone, so it must not be reported done.
+    const outcomes = await Promise.allSettled([
+      database.transaction(insert('before')),
+      database.transaction(async (transaction) => {
+        await sql`rollback`.execute(transaction);
+        throw new Error('the unit failed after its transaction was rolled back');
+      }),
+      database.transaction(insert('after')),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected', 'fulfilled']);
+    expect(String((outcomes[0] as PromiseRejectedResult).reason)).toMatch(/no such savepoint|no transaction/);
+    expect(String((outcomes[1] as PromiseRejectedResult).reason)).toMatch(/the unit failed/);
+    expect(await names(database)).toEqual(['after']);
+  });
+
   it('fails the queued units when another process holds the write lock past the busy timeout, then recovers', async () => {
     const { database, url } = test;
     const other = new BetterSqlite3(url);
