@@ -268,6 +268,35 @@ describe('the typed client', () => {
     expect((await client.agents.list()).agents.length).toBe(before);
   });
 
+  it('audits a mutation with the connection’s address, or the address a proxy names', async () => {
+    const headers = {
+      Authorization: `Bearer ${server.adminKey.created}`,
+      'Content-Type': 'application/json',
+    };
+    const ipOf = async (response: Response) => {
+      const row = await server.colony.database.db
+        .selectFrom('audit_log')
+        .select('ip')
+        .where('request_id', '=', response.headers.get('X-Request-Id'))
+        .executeTakeFirstOrThrow();
+      return row.ip;
+    };
+    const direct = await fetch(`${server.url}/v1/agents`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ name: 'audited-direct' }),
+    });
+    expect(direct.status).toBe(201);
+    expect(await ipOf(direct)).toMatch(/^(::ffff:)?127\.0\.0\.1$/);
+    const proxied = await fetch(`${server.url}/v1/agents`, {
+      method: 'POST',
+      headers: { ...headers, 'X-Forwarded-For': '203.0.113.7, 10.0.0.2' },
+      body: JSON.stringify({ name: 'audited-proxied' }),
+    });
+    expect(proxied.status).toBe(201);
+    expect(await ipOf(proxied)).toBe('203.0.113.7');
+  });
+
   it('reports an unreachable server as unavailable with status 0', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context as HonoContext } from 'hono';
 import { requestId } from 'hono/request-id';
@@ -93,9 +94,11 @@ export function createApp(services: HttpServices): ColonyApp {
   app.use('/v1/*', async (http, next) => {
     const header = http.req.header('Authorization');
     const key = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    // The client a proxy names, else the peer of the socket (none under `app.request`).
     const forwarded = http.req.header('X-Forwarded-For')?.split(',')[0]?.trim();
+    const peer = (http.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress;
     const actor = await services.authenticate(key, {
-      ip: forwarded ?? null,
+      ip: forwarded || peer || null,
       requestId: http.get('requestId'),
     });
     const wait = await limiter.take(actor.id);
