@@ -146,7 +146,8 @@ function startColony(extraEnv: Record<string, string>) {
     dataDir,
     /** Stops the server; its data dir is removed unless `keepData`. */
     async stop(options: { keepData?: boolean } = {}) {
-      if (child.exitCode === null) {
+      // Still running (a server that exited, by a code or a signal, would never emit 'exit' again).
+      if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
         await new Promise((resolve) => child.once('exit', resolve));
       }
