@@ -35,26 +35,42 @@ export const memoryPolicySchema = z
   })
   .strict();
 
+/** The fields of an agent's definition, without defaults (an edit changes only what it names). */
+const definitionFields = {
+  description: z.string().max(2000),
+  instructions: z.string().max(32_000),
+  model: z
+    .string()
+    .max(200)
+    .regex(/^[a-z0-9-]+:.+$/, 'use "provider:model", for example "openai:gpt-4o-mini" or "offline:echo"')
+    .nullable(),
+  tools: z.array(z.string().min(1).max(64)).max(32),
+  capabilities: capabilitiesSchema,
+  memoryPolicy: memoryPolicySchema,
+  limits: limitsSchema,
+};
+
 /** The editable definition of an agent; every edit creates a new version. */
 export const agentDefinitionSchema = z
   .object({
-    description: z.string().max(2000).default(''),
-    instructions: z.string().max(32_000).default('You are a helpful assistant.'),
-    model: z
-      .string()
-      .max(200)
-      .regex(/^[a-z0-9-]+:.+$/, 'use "provider:model", for example "openai:gpt-4o-mini" or "offline:echo"')
-      .nullable()
-      .default(null),
-    tools: z.array(z.string().min(1).max(64)).max(32).default([]),
-    capabilities: capabilitiesSchema.default({ text: '', tags: [] }),
-    memoryPolicy: memoryPolicySchema.default({ enabled: true, extract: true, retrieveLimit: 8 }),
-    limits: limitsSchema.default({}),
+    description: definitionFields.description.default(''),
+    instructions: definitionFields.instructions.default('You are a helpful assistant.'),
+    model: definitionFields.model.default(null),
+    tools: definitionFields.tools.default([]),
+    capabilities: definitionFields.capabilities.default({ text: '', tags: [] }),
+    memoryPolicy: definitionFields.memoryPolicy.default({ enabled: true, extract: true, retrieveLimit: 8 }),
+    limits: definitionFields.limits.default({}),
   })
   .strict();
 
 export const createAgentInput = agentDefinitionSchema.extend({ name: agentName }).strict();
-export const updateAgentInput = agentDefinitionSchema
+/**
+ * An edit: the fields it names replace the current version's, the rest carry over. Built from
+ * the fields without defaults: zod 4 applies a default inside `.partial()`, which would reset
+ * every field an edit leaves out.
+ */
+export const updateAgentInput = z
+  .object(definitionFields)
   .partial()
   .extend({ name: agentName.optional() })
   .strict();
