@@ -13,7 +13,7 @@ import {
   type UpdateAgentInput,
   updateAgentInput,
 } from './agent-schema.js';
-import { agentFrom, definitionsFor, loadAgent, toAgent } from './agent-store.js';
+import { currentAgents, loadAgent, toAgent } from './agent-store.js';
 
 /** What agent validation needs to know: which models and tools exist. */
 export interface AgentCatalog {
@@ -105,7 +105,7 @@ export async function createAgent(context: AgentContext, input: CreateAgentInput
       subjectId: agent.id,
       payload: { name, version: 1 },
     });
-    return toAgent(agent, version);
+    return toAgent(transaction, agent, version);
   });
 }
 
@@ -170,7 +170,7 @@ export async function updateAgent(
       updated_at: now,
       deleted_at: null,
     };
-    return toAgent(agentRow, versionRow);
+    return toAgent(transaction, agentRow, versionRow);
   });
 }
 
@@ -194,15 +194,7 @@ export async function listAgents(
     .orderBy('id', 'asc')
     .limit(limit + 1)
     .execute();
-  const page = rows.slice(0, limit);
-  const definitions = await definitionsFor(
-    context.services.database.db,
-    page.map((row) => ({ agentId: row.id, version: Number(row.current_version) })),
-  );
-  const agents = page.flatMap((row) => {
-    const definition = definitions.get(`${row.id}@${row.current_version}`);
-    return definition ? [agentFrom(row, Number(row.current_version), definition)] : [];
-  });
+  const agents = await currentAgents(context.services.database.db, rows.slice(0, limit));
   return { agents, nextCursor: rows.length > limit ? (agents.at(-1)?.id ?? null) : null };
 }
 

@@ -7,7 +7,7 @@ export {
   type UpdateAgentInput,
   updateAgentInput,
 } from './agent-schema.js';
-export { loadAgent } from './agent-store.js';
+export { agentJson, loadAgent } from './agent-store.js';
 export {
   type AgentCatalog,
   type AgentContext,

@@ -1,4 +1,15 @@
 import { z } from '@hono/zod-openapi';
+import type { Context, TypedResponse } from 'hono';
+import type { JSONParsed } from 'hono/utils/types';
+
+/**
+ * `http.json(data, 200)`, written by `serialize`, which must produce what `JSON.stringify(data)`
+ * would: for values whose JSON is kept rather than written on every request (see `agentJson`).
+ */
+export function jsonVia<T>(http: Context, data: T, serialize: (data: T) => string) {
+  return http.body(serialize(data), 200, { 'Content-Type': 'application/json' }) as unknown as Response &
+    TypedResponse<JSONParsed<T>, 200, 'json'>;
+}
 
 export const errorSchema = z
   .object({

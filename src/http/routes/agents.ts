@@ -1,6 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import {
+  type Agent,
   agentDefinitionSchema,
+  agentJson,
   createAgent,
   createAgentInput,
   deleteAgent,
@@ -16,6 +18,7 @@ import {
   idParam,
   jsonBody,
   jsonContent,
+  jsonVia,
   pageOf,
   pageQuery,
   security,
@@ -85,6 +88,15 @@ const remove = createRoute({
   responses: { 204: { description: 'Deleted' }, ...commonErrors },
 });
 
+/**
+ * A page's JSON joined from each agent's own, which is written once per agent version
+ * (`agentJson`): the same bytes as `JSON.stringify(page)`, without serializing unchanged agents
+ * on every read.
+ */
+function pageJson(page: { agents: Agent[]; nextCursor: string | null }): string {
+  return `{"agents":[${page.agents.map(agentJson).join(',')}],"nextCursor":${JSON.stringify(page.nextCursor)}}`;
+}
+
 export function registerAgentRoutes(app: ColonyApp, services: HttpServices): void {
   app.openapi(create, async (http) => {
     const agent = await createAgent(contextOf(http, services), http.req.valid('json'));
@@ -93,7 +105,7 @@ export function registerAgentRoutes(app: ColonyApp, services: HttpServices): voi
   app.openapi(list, async (http) => {
     const query = http.req.valid('query');
     const page = await listAgents(contextOf(http, services), { limit: query.limit, after: query.cursor });
-    return http.json(page, 200);
+    return jsonVia(http, page, pageJson);
   });
   app.openapi(get, async (http) => {
     const agent = await getAgent(
@@ -101,7 +113,7 @@ export function registerAgentRoutes(app: ColonyApp, services: HttpServices): voi
       http.req.valid('param').id,
       http.req.valid('query').version,
     );
-    return http.json(agent, 200);
+    return jsonVia(http, agent, agentJson);
   });
   app.openapi(update, async (http) => {
     const agent = await updateAgent(
