@@ -124,6 +124,32 @@ describe.each(testDialects)('agent reads and edits on %s', (dialect) => {
     });
   });
 
+  it("pages through an org's live agents with a cursor, and sees no other org's", async () => {
+    const key = harness.keys.otherOrg;
+    const ids: string[] = [];
+    for (const name of ['page-a', 'page-b', 'page-c']) {
+      const created = await harness.request('POST', '/v1/agents', { key, body: { name } });
+      ids.push(((await created.json()) as { id: string }).id);
+    }
+    const all = (await (await harness.request('GET', '/v1/agents', { key })).json()) as Page;
+    expect(all.agents.map((agent) => agent.id)).toEqual(ids);
+    expect(all.nextCursor).toBeNull();
+
+    const first = (await (await harness.request('GET', '/v1/agents?limit=2', { key })).json()) as Page;
+    expect(first.agents.map((agent) => agent.id)).toEqual(ids.slice(0, 2));
+    expect(first.nextCursor).toBe(ids[1]);
+    const second = (await (
+      await harness.request('GET', `/v1/agents?limit=2&cursor=${first.nextCursor}`, { key })
+    ).json()) as Page;
+    expect(second).toMatchObject({ agents: [{ id: ids[2], name: 'page-c' }], nextCursor: null });
+
+    await harness.request('DELETE', `/v1/agents/${ids[0]}`, { key });
+    const after = (await (await harness.request('GET', '/v1/agents?limit=1', { key })).json()) as Page;
+    expect(after.agents.map((agent) => agent.id)).toEqual([ids[1]]);
+    const main = (await (await harness.request('GET', '/v1/agents?limit=200')).json()) as Page;
+    expect(main.agents.map((agent) => agent.id)).not.toContain(ids[1]);
+  });
+
   it('hands out agents frozen all the way down, so a caller cannot change what others read', async () => {
     await createAgent(context, { name: 'frozen', tools: ['get_time'] });
     const agent = await getAgent(context, 'frozen');

@@ -3,8 +3,8 @@ import { type Context, requireRole } from '../context/index.js';
 import { ColonyError, fromZodError, invalidInput } from '../errors/index.js';
 import { transact } from '../events/index.js';
 import { recordAudit } from '../identity/index.js';
-import type { Schema } from '../storage/index.js';
-import { toJson } from '../storage/index.js';
+import type { PreparedQuery, Row, Schema } from '../storage/index.js';
+import { prepareQuery, toJson } from '../storage/index.js';
 import {
   type Agent,
   type AgentDefinition,
@@ -178,22 +178,37 @@ export async function getAgent(context: Context, idOrName: string, version?: num
   return loadAgent(context.services.database.db, context.actor.orgId, idOrName, version);
 }
 
+/** The page query, prepared once per page size, with and without a cursor. */
+const agentPages = new Map<string, PreparedQuery<{ orgId: string; after: string }, Row<'agent'>>>();
+
+function agentPage(size: number, cursor: boolean) {
+  const shape = `${size}:${cursor}`;
+  let page = agentPages.get(shape);
+  if (!page) {
+    page = prepareQuery((db, values: { orgId: string; after: string }) => {
+      let query = db
+        .selectFrom('agent')
+        .selectAll()
+        .where('org_id', '=', values.orgId)
+        .where('deleted_at', 'is', null);
+      if (cursor) query = query.where('id', '>', values.after);
+      return query.orderBy('id', 'asc').limit(size);
+    });
+    agentPages.set(shape, page);
+  }
+  return page;
+}
+
 /** Lists live agents of the caller's org, newest last, with a cursor on the id. */
 export async function listAgents(
   context: Context,
   options: { limit?: number; after?: string | undefined } = {},
 ): Promise<{ agents: Agent[]; nextCursor: string | null }> {
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
-  let query = context.services.database.db
-    .selectFrom('agent')
-    .selectAll()
-    .where('org_id', '=', context.actor.orgId)
-    .where('deleted_at', 'is', null);
-  if (options.after) query = query.where('id', '>', options.after);
-  const rows = await query
-    .orderBy('id', 'asc')
-    .limit(limit + 1)
-    .execute();
+  const { rows } = await agentPage(limit + 1, options.after !== undefined)(context.services.database.db, {
+    orgId: context.actor.orgId,
+    after: options.after ?? '',
+  });
   const agents = await currentAgents(context.services.database.db, rows.slice(0, limit));
   return { agents, nextCursor: rows.length > limit ? (agents.at(-1)?.id ?? null) : null };
 }

@@ -1,8 +1,16 @@
 import type { Actor, Role, Services } from '../context/index.js';
 import { ColonyError } from '../errors/index.js';
+import { prepareQuery } from '../storage/index.js';
 import { hashApiKey, hashesEqual, prefixOf } from './key-material.js';
 
 const lastUsedWriteIntervalMs = 60_000;
+
+const keyByPrefix = prepareQuery((db, values: { prefix: string }) =>
+  db
+    .selectFrom('api_key')
+    .select(['id', 'org_id', 'user_id', 'role', 'secret_hash', 'revoked_at'])
+    .where('prefix', '=', values.prefix),
+);
 
 /**
  * Resolves a bearer key to an actor, or throws `unauthenticated`. Every request reads the key row
@@ -18,11 +26,7 @@ export function createAuthenticator(services: Services) {
     if (!key) throw new ColonyError('unauthenticated', 'missing API key: send Authorization: Bearer <key>');
     const hash = hashApiKey(key);
     const prefix = prefixOf(key) ?? `preset${hash.slice(0, 4)}`;
-    const row = await services.database.db
-      .selectFrom('api_key')
-      .select(['id', 'org_id', 'user_id', 'role', 'secret_hash', 'revoked_at'])
-      .where('prefix', '=', prefix)
-      .executeTakeFirst();
+    const [row] = (await keyByPrefix(services.database.db, { prefix })).rows;
     if (!row || !hashesEqual(row.secret_hash, hash)) {
       throw new ColonyError('unauthenticated', 'invalid API key');
     }
