@@ -5,7 +5,7 @@ import { ColonyError, fromZodError, notFound } from '../errors/index.js';
 import { transact } from '../events/index.js';
 import { recordAudit } from '../identity/index.js';
 import type { Schema } from '../storage/index.js';
-import { toJson } from '../storage/index.js';
+import { prepareInsert, prepareQuery, toJson } from '../storage/index.js';
 import {
   type Chat,
   type CreateChatInput,
@@ -126,6 +126,49 @@ export async function listChats(
   return { chats, nextCursor: rows.length > limit ? (chats.at(-1)?.id ?? null) : null };
 }
 
+// The statements of every accepted message, prepared (storage/prepared.ts).
+const chatForMessage = prepareQuery((db, values: { chatId: string; orgId: string }) =>
+  db
+    .selectFrom('conversation')
+    .innerJoin('agent', 'agent.id', 'conversation.agent_id')
+    .innerJoin('agent_version', (join) =>
+      join
+        .onRef('agent_version.agent_id', '=', 'agent.id')
+        .onRef('agent_version.version', '=', 'agent.current_version'),
+    )
+    .select([
+      'conversation.id',
+      'agent.id as agentId',
+      'agent.current_version',
+      'agent.deleted_at',
+      'agent_version.model',
+    ])
+    .where('conversation.id', '=', values.chatId)
+    .where('conversation.org_id', '=', values.orgId),
+);
+
+const nextMessageSeq = prepareQuery((db, values: { chatId: string; now: number }) =>
+  db
+    .updateTable('conversation')
+    .set((builder) => ({ last_message_seq: builder('last_message_seq', '+', 1), updated_at: values.now }))
+    .where('id', '=', values.chatId)
+    .returning('last_message_seq'),
+);
+
+const insertMessage = prepareInsert('message', [
+  'id',
+  'org_id',
+  'conversation_id',
+  'seq',
+  'role',
+  'author_kind',
+  'author_id',
+  'content',
+  'parts',
+  'run_id',
+  'created_at',
+]);
+
 /**
  * Appends a user message and queues the run that answers it, atomically. Runs of one chat are
  * processed one at a time, in message order (the run's task carries the chat's concurrency key).
@@ -140,29 +183,13 @@ export async function postMessage(
   if (!parsed.success) throw fromZodError(parsed.error);
   const { services, actor } = context;
   const result = await transact(services, async (transaction, outbox) => {
-    const chat = await transaction
-      .selectFrom('conversation')
-      .innerJoin('agent', 'agent.id', 'conversation.agent_id')
-      .select(['conversation.id', 'agent.id as agentId', 'agent.current_version', 'agent.deleted_at'])
-      .where('conversation.id', '=', chatId)
-      .where('conversation.org_id', '=', actor.orgId)
-      .executeTakeFirst();
+    const [chat] = (await chatForMessage(transaction, { chatId, orgId: actor.orgId })).rows;
     if (!chat) throw notFound('chat', chatId);
     if (chat.deleted_at !== null)
       throw new ColonyError('conflict', `the agent of chat ${chatId} was deleted`);
-    const agentModel = await transaction
-      .selectFrom('agent_version')
-      .select('model')
-      .where('agent_id', '=', chat.agentId)
-      .where('version', '=', chat.current_version)
-      .executeTakeFirstOrThrow();
     const now = services.clock.now();
-    const counter = await transaction
-      .updateTable('conversation')
-      .set((builder) => ({ last_message_seq: builder('last_message_seq', '+', 1), updated_at: now }))
-      .where('id', '=', chat.id)
-      .returning('last_message_seq')
-      .executeTakeFirstOrThrow();
+    const [counter] = (await nextMessageSeq(transaction, { chatId: chat.id, now })).rows;
+    if (!counter) throw notFound('chat', chatId);
     const row = {
       id: services.ids.next('msg'),
       org_id: actor.orgId,
@@ -176,13 +203,13 @@ export async function postMessage(
       run_id: null,
       created_at: now,
     };
-    await transaction.insertInto('message').values(row).execute();
+    await insertMessage(transaction, row);
     const run = await services.runs.createRun(transaction, {
       orgId: actor.orgId,
       chatId: chat.id,
       agentId: chat.agentId,
       agentVersion: Number(chat.current_version),
-      agentModel: agentModel.model,
+      agentModel: chat.model,
       triggerMessageId: row.id,
       createdBy: actor.id,
     });

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { IdGenerator } from '../kernel/index.js';
-import type { Database, Row, Schema } from '../storage/index.js';
-import { parseJson, toJson } from '../storage/index.js';
+import type { Database, NewRow, PreparedQuery, Row, Schema } from '../storage/index.js';
+import { parseJson, prepareQuery, toJson } from '../storage/index.js';
 import type { NewEvent, StoredEvent } from './types.js';
 
 export function toStoredEvent(row: Row<'event'>): StoredEvent {
@@ -28,24 +28,59 @@ export async function insertEvents(
   ids: IdGenerator,
   now: number,
 ): Promise<StoredEvent[]> {
-  if (events.length === 0) return [];
-  const rows = await transaction
-    .insertInto('event')
-    .values(
-      events.map((event) => ({
-        id: ids.next('evt'),
-        org_id: event.orgId,
-        type: event.type,
-        run_id: event.runId ?? null,
-        conversation_id: event.conversationId ?? null,
-        subject_id: event.subjectId ?? null,
-        payload: toJson(event.payload ?? {}),
-        created_at: now,
-      })),
-    )
-    .returningAll()
-    .execute();
+  const rows: Array<Row<'event'>> = [];
+  for (let start = 0; start < events.length; start += eventsPerInsert) {
+    const chunk = events.slice(start, start + eventsPerInsert);
+    const values: Record<string, string | number | null> = {};
+    chunk.forEach((event, index) => {
+      values[`id${index}`] = ids.next('evt');
+      values[`org_id${index}`] = event.orgId;
+      values[`type${index}`] = event.type;
+      values[`run_id${index}`] = event.runId ?? null;
+      values[`conversation_id${index}`] = event.conversationId ?? null;
+      values[`subject_id${index}`] = event.subjectId ?? null;
+      values[`payload${index}`] = toJson(event.payload ?? {});
+      values[`created_at${index}`] = now;
+    });
+    rows.push(...(await insertEventRows(chunk.length)(transaction, values)).rows);
+  }
   return rows.map(toStoredEvent).sort((a, b) => a.seq - b.seq);
+}
+
+const eventsPerInsert = 32;
+const eventColumns = [
+  'id',
+  'org_id',
+  'type',
+  'run_id',
+  'conversation_id',
+  'subject_id',
+  'payload',
+  'created_at',
+] as const;
+const eventInserts = new Map<number, PreparedQuery<Record<string, unknown>, Row<'event'>>>();
+
+/** The insert of `count` events, prepared once per count (storage/prepared.ts). */
+function insertEventRows(count: number) {
+  let insert = eventInserts.get(count);
+  if (!insert) {
+    insert = prepareQuery((db, values: Record<string, unknown>) =>
+      db
+        .insertInto('event')
+        .values(
+          Array.from(
+            { length: count },
+            (_, index) =>
+              Object.fromEntries(
+                eventColumns.map((column) => [column, values[`${column}${index}`]]),
+              ) as NewRow<'event'>,
+          ),
+        )
+        .returningAll(),
+    );
+    eventInserts.set(count, insert);
+  }
+  return insert;
 }
 
 export interface EventFilter {

@@ -1,5 +1,6 @@
 import type { RunScheduler } from '../chats/index.js';
 import { ColonyError, isColonyError } from '../errors/index.js';
+import { prepareInsert } from '../storage/index.js';
 import { cancelTask, enqueueTask, onTasksCanceled, resumeTask, type TaskHandler } from '../tasks/index.js';
 import type { RunResumer } from './approvals.js';
 import { executeRun, failRun } from './execute-run.js';
@@ -13,6 +14,30 @@ export function chatConcurrencyKey(chatId: string): string {
   return `chat:${chatId}`;
 }
 
+/** Every accepted message inserts a run: prepared (storage/prepared.ts). */
+const insertRun = prepareInsert('run', [
+  'id',
+  'org_id',
+  'conversation_id',
+  'agent_id',
+  'agent_version',
+  'trigger_message_id',
+  'status',
+  'model',
+  'offline',
+  'step_count',
+  'input_tokens',
+  'output_tokens',
+  'cost_usd',
+  'error',
+  'task_id',
+  'created_by',
+  'created_at',
+  'started_at',
+  'finished_at',
+  'updated_at',
+]);
+
 /**
  * Creates runs as durable tasks: the run row and its task are inserted in the caller's
  * transaction (with the message that triggered them), then a worker is woken after commit.
@@ -25,31 +50,28 @@ export function createRunScheduler(services: RuntimeServices, wake: () => void):
       const now = services.clock.now();
       const runId = services.ids.next('run');
       const taskId = services.ids.next('tsk');
-      await transaction
-        .insertInto('run')
-        .values({
-          id: runId,
-          org_id: input.orgId,
-          conversation_id: input.chatId,
-          agent_id: input.agentId,
-          agent_version: input.agentVersion,
-          trigger_message_id: input.triggerMessageId,
-          status: 'queued',
-          model: resolved.spec,
-          offline: resolved.offline ? 1 : 0,
-          step_count: 0,
-          input_tokens: 0,
-          output_tokens: 0,
-          cost_usd: 0,
-          error: null,
-          task_id: taskId,
-          created_by: input.createdBy,
-          created_at: now,
-          started_at: null,
-          finished_at: null,
-          updated_at: now,
-        })
-        .execute();
+      await insertRun(transaction, {
+        id: runId,
+        org_id: input.orgId,
+        conversation_id: input.chatId,
+        agent_id: input.agentId,
+        agent_version: input.agentVersion,
+        trigger_message_id: input.triggerMessageId,
+        status: 'queued',
+        model: resolved.spec,
+        offline: resolved.offline ? 1 : 0,
+        step_count: 0,
+        input_tokens: 0,
+        output_tokens: 0,
+        cost_usd: 0,
+        error: null,
+        task_id: taskId,
+        created_by: input.createdBy,
+        created_at: now,
+        started_at: null,
+        finished_at: null,
+        updated_at: now,
+      });
       await enqueueTask(
         services,
         {

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prepareQuery } from './prepared.js';
+import { prepareInsert, prepareQuery } from './prepared.js';
 import type { Schema } from './schema.js';
 import { createTestDatabase, type TestDatabase, testDialects } from './test-support/databases.js';
 
@@ -63,6 +63,22 @@ describe.each(testDialects)('prepared queries on %s', (dialect) => {
       }),
     ).rejects.toThrow('roll back');
     expect((await bigger(db, { size: 99 })).rows).toEqual([]);
+  });
+
+  it('inserts one row of the named columns', async () => {
+    const insertOrg = prepareInsert('org', ['id', 'name', 'created_at']);
+    await insertOrg(test.database.db, { id: 'org_prepared_1', name: 'first', created_at: 1 });
+    await insertOrg(test.database.db, { id: 'org_prepared_2', name: 'second', created_at: 2 });
+    const rows = await test.database.db
+      .selectFrom('org')
+      .selectAll()
+      .where('id', 'like', 'org_prepared_%')
+      .orderBy('id')
+      .execute();
+    expect(rows.map((row) => ({ ...row, created_at: Number(row.created_at) }))).toEqual([
+      { id: 'org_prepared_1', name: 'first', created_at: 1 },
+      { id: 'org_prepared_2', name: 'second', created_at: 2 },
+    ]);
   });
 
   it('refuses a missing value instead of binding NULL', async () => {

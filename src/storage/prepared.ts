@@ -1,5 +1,12 @@
-import { type Compilable, type CompiledQuery, createQueryId, type Kysely, type QueryResult } from 'kysely';
-import type { Schema } from './schema.js';
+import {
+  type Compilable,
+  type CompiledQuery,
+  createQueryId,
+  type InsertResult,
+  type Kysely,
+  type QueryResult,
+} from 'kysely';
+import type { Row, Schema } from './schema.js';
 
 /** Stands for a value of a prepared query while it is built; replaced at each run. */
 class Slot {
@@ -54,4 +61,16 @@ export function prepareQuery<Values extends Record<string, unknown>, Output>(
     });
     return executor.executeQuery<Output>({ ...compiled.query, queryId: createQueryId(), parameters });
   };
+}
+
+/** A prepared insert of one row into `table`, writing `columns` (the rest keep their defaults). */
+export function prepareInsert<Table extends keyof Schema & string, Column extends keyof Row<Table> & string>(
+  table: Table,
+  columns: readonly Column[],
+): PreparedQuery<Pick<Row<Table>, Column>, InsertResult> {
+  return prepareQuery((db, values: Pick<Row<Table>, Column>) =>
+    db
+      .insertInto(table)
+      .values(Object.fromEntries(columns.map((column) => [column, values[column]])) as never),
+  );
 }

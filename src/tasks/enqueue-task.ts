@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Services } from '../context/index.js';
 import { invalidInput, notFound } from '../errors/index.js';
 import type { NewRow, Row } from '../storage/index.js';
-import { taskStore, toJson } from '../storage/index.js';
+import { prepareQuery, taskStore, toJson } from '../storage/index.js';
 import { toTaskRecord } from './task-record.js';
 import { taskSignals } from './task-signals.js';
 import type { EnqueueTaskInput, TaskExecutor, TaskRecord } from './types.js';
@@ -168,7 +168,34 @@ async function insertTasks(
   return { tasks, someReady };
 }
 
-type NewTaskRow = NewRow<'task'> & { id: string; status: string; org_id: string };
+/** The columns an enqueue writes (the rest keep their defaults). */
+const insertedColumns = [
+  'id',
+  'org_id',
+  'kind',
+  'payload',
+  'status',
+  'priority',
+  'run_at',
+  'attempts',
+  'max_attempts',
+  'locked_by',
+  'locked_until',
+  'concurrency_key',
+  'idempotency_key',
+  'parent_id',
+  'last_error',
+  'result',
+  'deadline_at',
+  'timeout_ms',
+  'on_dependency_failure',
+  'pending_dependencies',
+  'created_at',
+  'updated_at',
+  'finished_at',
+] as const;
+
+type NewTaskRow = Pick<Row<'task'>, (typeof insertedColumns)[number]>;
 
 function newRow(services: TaskServices, input: EnqueueTaskInput, now: number): NewTaskRow {
   return {
@@ -255,18 +282,25 @@ async function insertRows(
   }
   for (const row of rows) {
     if (!row.concurrency_key) continue;
-    const returned = await executor
-      .insertInto('task')
-      .values({
-        ...row,
-        key_seq: sql<number>`(select coalesce(max(key_seq), 0) + 1 from task where concurrency_key = ${row.concurrency_key})`,
-      })
-      .onConflict((conflict) =>
-        conflict.columns(['org_id', 'idempotency_key']).where('idempotency_key', 'is not', null).doNothing(),
-      )
-      .returningAll()
-      .executeTakeFirst();
+    const [returned] = (await insertKeyedRow(executor, row)).rows;
     if (returned) inserted.set(returned.id, returned);
   }
   return inserted;
 }
+
+/**
+ * A row with a concurrency key, numbered after the last of its key. Every accepted chat message
+ * enqueues one (the chat is the key), so it is prepared (storage/prepared.ts).
+ */
+const insertKeyedRow = prepareQuery((db, values: NewTaskRow) =>
+  db
+    .insertInto('task')
+    .values({
+      ...(Object.fromEntries(insertedColumns.map((column) => [column, values[column]])) as NewTaskRow),
+      key_seq: sql<number>`(select coalesce(max(key_seq), 0) + 1 from task where concurrency_key = ${values.concurrency_key})`,
+    })
+    .onConflict((conflict) =>
+      conflict.columns(['org_id', 'idempotency_key']).where('idempotency_key', 'is not', null).doNothing(),
+    )
+    .returningAll(),
+);
