@@ -7,6 +7,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import Database from 'better-sqlite3';
+import type { Row } from '../../src/storage/schema.js';
 
 const [file, port] = process.argv.slice(2);
 if (!file || !port) throw new Error('usage: floor-server.ts <colony.db> <port>');
@@ -19,24 +20,8 @@ const liveAgents = db.prepare(
 );
 const versionOf = db.prepare('select * from agent_version where agent_id = ? and version = ?');
 
-interface AgentRow {
-  id: string;
-  org_id: string;
-  name: string;
-  current_version: number;
-  created_at: number;
-  updated_at: number;
-}
-
-interface VersionRow {
-  description: string;
-  instructions: string;
-  model: string | null;
-  tools: string;
-  capabilities: string;
-  memory_policy: string;
-  limits: string;
-}
+type AgentRow = Row<'agent'>;
+type VersionRow = Row<'agent_version'>;
 
 // Versions are immutable: parsed definitions are cached, as Colony caches them.
 const definitions = new Map<string, Record<string, unknown>>();
