@@ -268,33 +268,45 @@ describe('the typed client', () => {
     expect((await client.agents.list()).agents.length).toBe(before);
   });
 
-  it('audits a mutation with the connection’s address, or the address a proxy names', async () => {
-    const headers = {
-      Authorization: `Bearer ${server.adminKey.created}`,
-      'Content-Type': 'application/json',
-    };
-    const ipOf = async (response: Response) => {
-      const row = await server.colony.database.db
+  it('audits a mutation with the connection’s address, or behind a trusted proxy the one it names', async () => {
+    const create = async (target: RunningServer, name: string, extra: Record<string, string> = {}) => {
+      const response = await fetch(`${target.url}/v1/agents`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${target.adminKey.created}`,
+          'Content-Type': 'application/json',
+          ...extra,
+        },
+        body: JSON.stringify({ name }),
+      });
+      expect(response.status).toBe(201);
+      const row = await target.colony.database.db
         .selectFrom('audit_log')
         .select('ip')
         .where('request_id', '=', response.headers.get('X-Request-Id'))
         .executeTakeFirstOrThrow();
       return row.ip;
     };
-    const direct = await fetch(`${server.url}/v1/agents`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ name: 'audited-direct' }),
-    });
-    expect(direct.status).toBe(201);
-    expect(await ipOf(direct)).toMatch(/^(::ffff:)?127\.0\.0\.1$/);
-    const proxied = await fetch(`${server.url}/v1/agents`, {
-      method: 'POST',
-      headers: { ...headers, 'X-Forwarded-For': '203.0.113.7, 10.0.0.2' },
-      body: JSON.stringify({ name: 'audited-proxied' }),
-    });
-    expect(proxied.status).toBe(201);
-    expect(await ipOf(proxied)).toBe('203.0.113.7');
+    const loopback = /^(::ffff:)?127\.0\.0\.1$/;
+    const forwarded = { 'X-Forwarded-For': '203.0.113.7, 10.0.0.2' };
+    expect(await create(server, 'audited-direct')).toMatch(loopback);
+    // By default a client cannot choose the address it is recorded with.
+    expect(await create(server, 'audited-spoofed', forwarded)).toMatch(loopback);
+
+    const behindProxyDir = mkdtempSync(join(tmpdir(), 'colony-client-proxy-'));
+    const behindProxy = await startServer(
+      loadConfig({
+        env: { COLONY_DATA_DIR: behindProxyDir, COLONY_PORT: '0', COLONY_TRUST_PROXY: 'true' },
+      }),
+      createSilentLogger(),
+    );
+    try {
+      expect(await create(behindProxy, 'audited-proxied', forwarded)).toBe('203.0.113.7');
+      expect(await create(behindProxy, 'audited-unnamed')).toMatch(loopback);
+    } finally {
+      await behindProxy.stop();
+      rmSync(behindProxyDir, { recursive: true, force: true });
+    }
   });
 
   it('reports an unreachable server as unavailable with status 0', async () => {

@@ -26,6 +26,8 @@ export const configSchema = z.object({
   recentWindowTokens: z.coerce.number().int().min(256).default(8000),
   maxRunSteps: z.coerce.number().int().min(1).max(200).default(16),
   publicUrl: z.string().url().optional(),
+  /** Record the client a proxy names in `X-Forwarded-For` instead of the connection's peer. */
+  trustProxy: booleanish.default(false),
   noWorkers: booleanish.default(false),
 });
 
@@ -50,5 +52,6 @@ export const environmentNames: Record<string, keyof Config> = {
   COLONY_RECENT_WINDOW_TOKENS: 'recentWindowTokens',
   COLONY_MAX_RUN_STEPS: 'maxRunSteps',
   COLONY_PUBLIC_URL: 'publicUrl',
+  COLONY_TRUST_PROXY: 'trustProxy',
   COLONY_NO_WORKERS: 'noWorkers',
 };

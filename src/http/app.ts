@@ -94,8 +94,11 @@ export function createApp(services: HttpServices): ColonyApp {
   app.use('/v1/*', async (http, next) => {
     const header = http.req.header('Authorization');
     const key = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-    // The client a proxy names, else the peer of the socket (none under `app.request`).
-    const forwarded = http.req.header('X-Forwarded-For')?.split(',')[0]?.trim();
+    // The peer of the socket (none under `app.request`), or behind a trusted proxy the client it
+    // names: without `trustProxy` a client could choose the address its audit rows record.
+    const forwarded = services.config.trustProxy
+      ? http.req.header('X-Forwarded-For')?.split(',')[0]?.trim()
+      : undefined;
     const peer = (http.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress;
     const actor = await services.authenticate(key, {
       ip: forwarded || peer || null,
