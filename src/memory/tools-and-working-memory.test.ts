@@ -45,7 +45,27 @@ describe.each(testDialects)('memory tools on %s', (dialect) => {
       toolContext,
     );
     expect(updated.action).toBe('superseded');
+    const pinned = await tools.update_memory.execute(
+      { memoryId: updated.memoryId, pinned: true, reason: 'asked to keep' },
+      toolContext,
+    );
+    expect(pinned.action).toBe('updated');
     await tools.forget.execute({ memoryId: updated.memoryId }, toolContext);
+    // Every write the tools made is audited in its transaction, as the HTTP routes' writes are.
+    const audits = await services.database.db
+      .selectFrom('audit_log')
+      .select(['action', 'resource_id', 'details'])
+      .where('org_id', '=', user.orgId)
+      .where('action', 'like', 'memory.%')
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    expect(audits.map((row) => [row.action, row.resource_id, JSON.parse(row.details).outcome])).toEqual([
+      ['memory.create', stored.memoryId, 'created'],
+      ['memory.update', updated.memoryId, 'superseded'],
+      ['memory.update', updated.memoryId, 'updated'],
+      ['memory.delete', updated.memoryId, undefined],
+    ]);
     expect((await tools.recall.execute({ query: 'Ironman triathlon' }, toolContext)).memories).toEqual([]);
     const stranger = await test.createUser(user.orgId);
     const foreign = await addMemory(test.context(stranger), {
