@@ -18,10 +18,11 @@ export interface WindowCompactionInput {
 }
 
 /**
- * Runs the compaction shield when a chat's window overflows: more than `windowMessages`
- * uncompacted messages, or more tokens than the window holds. Keeps the newest `keepRecent`
- * messages that fit in half the token budget (and everything from `keepFromSeq` on); the rest
- * leave the window together with their extraction. Returns null when nothing had to move, or when
+ * Runs the compaction shield when a run's window overflows: more than `windowMessages`
+ * uncompacted messages up to `keepFromSeq` (the run's trigger), or more tokens than the window
+ * holds. Keeps the newest `keepRecent` of them that fit in half the token budget (and everything
+ * from `keepFromSeq` on, including messages queued behind it); the rest leave the window together
+ * with their extraction. Returns null when nothing had to move, or when
  * another process compacted the chat at the same moment.
  */
 export async function compactIfOverflowing(
@@ -44,16 +45,26 @@ export async function compactIfOverflowing(
     .where('seq', '>', Number(conversation.message_cursor))
     .orderBy('seq', 'desc')
     .execute();
-  const tokens = rows.reduce((sum, row) => sum + estimateTokens(row.content), 0);
-  if (rows.length <= config.windowMessages && tokens <= input.windowTokens) return null;
-  let keep = 0;
+  // Messages after `keepFromSeq` (queued behind the run's trigger) are not in this run's window:
+  // they neither make it overflow nor count against what it keeps, and they never leave it.
+  const later = (row: { seq: number }) =>
+    input.keepFromSeq !== undefined && Number(row.seq) > input.keepFromSeq;
+  const window = rows.filter((row) => !later(row));
+  const tokens = window.reduce((sum, row) => sum + estimateTokens(row.content), 0);
+  if (window.length <= config.windowMessages && tokens <= input.windowTokens) return null;
+  let keep = rows.length - window.length;
+  let keptInWindow = 0;
   let kept = 0;
-  for (const row of rows) {
+  for (const row of window) {
     const cost = estimateTokens(row.content);
     const pinnedToWindow = input.keepFromSeq !== undefined && Number(row.seq) >= input.keepFromSeq;
-    if (!pinnedToWindow && (keep >= config.keepRecent || (keep > 0 && kept + cost > input.windowTokens / 2)))
+    if (
+      !pinnedToWindow &&
+      (keptInWindow >= config.keepRecent || (keptInWindow > 0 && kept + cost > input.windowTokens / 2))
+    )
       break;
     keep++;
+    keptInWindow++;
     kept += cost;
   }
   try {
