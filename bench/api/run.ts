@@ -288,7 +288,7 @@ const body = [
   '',
   floorLine(),
   '',
-  'Targets: p95 ≤ 10 ms for reads, ≤ 25 ms to accept a message, at 50 connections. Every connection sends again as soon as it is answered, so the mean latency is 50 ÷ throughput whatever a request costs, and p95 is that mean times the spread: with p95 about 1.2–1.4 × the mean, the targets ask for about 6,000–7,000 reads/s and 2,400–2,800 accepts/s from one Node process on the core the load generator leaves. See docs/decisions/0010-api-latency-targets.md.',
+  'Targets: p95 ≤ 10 ms for reads, ≤ 25 ms to accept a message, at 50 connections. Every connection sends again as soon as it is answered, so the mean latency is 50 ÷ throughput whatever a request costs, and p95 is that mean times the spread: with p95 about 1.2–1.4 × the mean, the targets ask for about 6,000–7,000 reads/s and 2,400–2,800 accepts/s from one Node process on the core the load generator leaves. The row that accepts while the same process runs every answer measures how that core is shared with the runs, which cannot keep up with 50 senders (the backlog grows by thousands a second); the accept-only row measures accepting. See docs/decisions/0010-api-latency-targets.md.',
 ].join('\n');
 console.log(body);
 writeSection('api', body);
