@@ -67,6 +67,10 @@ export async function compactIfOverflowing(
     keptInWindow++;
     kept += cost;
   }
+  // The span is bounded by count as well: messages posted after the read above come after the
+  // kept ones, and must not push older kept messages out of the window.
+  const leaving = window.length - keptInWindow;
+  if (leaving === 0) return null;
   try {
     return await compactConversation(context, {
       conversationId: input.chatId,
@@ -75,7 +79,7 @@ export async function compactIfOverflowing(
       userId: input.userId,
       model: input.model,
       summaryMaxChars: config.summaryMaxChars,
-      maxSpan: 5000,
+      maxSpan: Math.min(5000, leaving),
     });
   } catch (error) {
     if (isColonyError(error, 'conflict')) return null;
