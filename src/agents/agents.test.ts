@@ -98,16 +98,14 @@ describe.each(testDialects)('agent reads and edits on %s', (dialect) => {
   });
 
   it('changes only the fields an edit names', async () => {
-    const created = await harness.request('POST', '/v1/agents', {
-      body: {
-        name: 'partial',
-        instructions: 'Be terse.',
-        model: 'offline:echo',
-        tools: ['get_time'],
-        capabilities: { text: 'dates', tags: ['time'] },
-        limits: { maxSteps: 3 },
-      },
-    });
+    const definition = {
+      instructions: 'Be terse.',
+      model: 'offline:echo',
+      tools: ['get_time'],
+      capabilities: { text: 'dates', tags: ['time'] },
+      limits: { maxSteps: 3 },
+    };
+    const created = await harness.request('POST', '/v1/agents', { body: { name: 'partial', ...definition } });
     const { id } = (await created.json()) as { id: string };
     const renamed = await harness.request('PATCH', `/v1/agents/${id}`, { body: { name: 'partial-2' } });
     expect(renamed.status).toBe(200);
@@ -116,11 +114,7 @@ describe.each(testDialects)('agent reads and edits on %s', (dialect) => {
       version: 3,
       name: 'partial-2',
       description: 'clock',
-      instructions: 'Be terse.',
-      model: 'offline:echo',
-      tools: ['get_time'],
-      capabilities: { text: 'dates', tags: ['time'] },
-      limits: { maxSteps: 3 },
+      ...definition,
     });
   });
 

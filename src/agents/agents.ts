@@ -3,8 +3,8 @@ import { type Context, requireRole } from '../context/index.js';
 import { ColonyError, fromZodError, invalidInput } from '../errors/index.js';
 import { transact } from '../events/index.js';
 import { recordAudit } from '../identity/index.js';
-import type { PreparedQuery, Row, Schema } from '../storage/index.js';
-import { prepareQuery, toJson } from '../storage/index.js';
+import type { Schema } from '../storage/index.js';
+import { preparePerShape, prepareQuery, toJson } from '../storage/index.js';
 import {
   type Agent,
   type AgentDefinition,
@@ -179,25 +179,17 @@ export async function getAgent(context: Context, idOrName: string, version?: num
 }
 
 /** The page query, prepared once per page size, with and without a cursor. */
-const agentPages = new Map<string, PreparedQuery<{ orgId: string; after: string }, Row<'agent'>>>();
-
-function agentPage(size: number, cursor: boolean) {
-  const shape = `${size}:${cursor}`;
-  let page = agentPages.get(shape);
-  if (!page) {
-    page = prepareQuery((db, values: { orgId: string; after: string }) => {
-      let query = db
-        .selectFrom('agent')
-        .selectAll()
-        .where('org_id', '=', values.orgId)
-        .where('deleted_at', 'is', null);
-      if (cursor) query = query.where('id', '>', values.after);
-      return query.orderBy('id', 'asc').limit(size);
-    });
-    agentPages.set(shape, page);
-  }
-  return page;
-}
+const agentPage = preparePerShape((size: number, cursor: boolean) =>
+  prepareQuery((db, values: { orgId: string; after: string }) => {
+    let query = db
+      .selectFrom('agent')
+      .selectAll()
+      .where('org_id', '=', values.orgId)
+      .where('deleted_at', 'is', null);
+    if (cursor) query = query.where('id', '>', values.after);
+    return query.orderBy('id', 'asc').limit(size);
+  }),
+);
 
 /** Lists live agents of the caller's org, newest last, with a cursor on the id. */
 export async function listAgents(

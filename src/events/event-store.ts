@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { IdGenerator } from '../kernel/index.js';
-import type { Database, NewRow, PreparedQuery, Row, Schema } from '../storage/index.js';
-import { parseJson, prepareQuery, toJson } from '../storage/index.js';
+import type { Database, NewRow, Row, Schema } from '../storage/index.js';
+import { parseJson, preparePerShape, prepareQuery, toJson } from '../storage/index.js';
 import type { NewEvent, StoredEvent } from './types.js';
 
 export function toStoredEvent(row: Row<'event'>): StoredEvent {
@@ -58,30 +58,23 @@ const eventColumns = [
   'payload',
   'created_at',
 ] as const;
-const eventInserts = new Map<number, PreparedQuery<Record<string, unknown>, Row<'event'>>>();
-
 /** The insert of `count` events, prepared once per count (storage/prepared.ts). */
-function insertEventRows(count: number) {
-  let insert = eventInserts.get(count);
-  if (!insert) {
-    insert = prepareQuery((db, values: Record<string, unknown>) =>
-      db
-        .insertInto('event')
-        .values(
-          Array.from(
-            { length: count },
-            (_, index) =>
-              Object.fromEntries(
-                eventColumns.map((column) => [column, values[`${column}${index}`]]),
-              ) as NewRow<'event'>,
-          ),
-        )
-        .returningAll(),
-    );
-    eventInserts.set(count, insert);
-  }
-  return insert;
-}
+const insertEventRows = preparePerShape((count: number) =>
+  prepareQuery((db, values: Record<string, unknown>) =>
+    db
+      .insertInto('event')
+      .values(
+        Array.from(
+          { length: count },
+          (_, index) =>
+            Object.fromEntries(
+              eventColumns.map((column) => [column, values[`${column}${index}`]]),
+            ) as NewRow<'event'>,
+        ),
+      )
+      .returningAll(),
+  ),
+);
 
 export interface EventFilter {
   orgId: string;

@@ -10,6 +10,6 @@ export {
 } from './dialects/dialect-tasks.js';
 export { parseJson, toJson } from './json.js';
 export { type Migration, type MigrationStatus, migrate, migrationStatus } from './migrator.js';
-export { type PreparedQuery, prepareInsert, prepareQuery } from './prepared.js';
+export { type PreparedQuery, prepareInsert, preparePerShape, prepareQuery } from './prepared.js';
 export type { NewRow, Row, Schema } from './schema.js';
 export type { AgentHandoffTable, AgentMessageTable } from './schema-collaboration.js';

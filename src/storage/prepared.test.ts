@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prepareInsert, prepareQuery } from './prepared.js';
+import { prepareInsert, preparePerShape, prepareQuery } from './prepared.js';
 import type { Schema } from './schema.js';
 import { createTestDatabase, type TestDatabase, testDialects } from './test-support/databases.js';
 
@@ -79,6 +79,23 @@ describe.each(testDialects)('prepared queries on %s', (dialect) => {
       { id: 'org_prepared_1', name: 'first', created_at: 1 },
       { id: 'org_prepared_2', name: 'second', created_at: 2 },
     ]);
+  });
+
+  it('prepares one query per shape', async () => {
+    const atMost = preparePerShape((limit: number) =>
+      prepareQuery((db, values: { size: number }) =>
+        probe(db)
+          .selectFrom('prepared_probe')
+          .select('id')
+          .where('size', '>=', values.size)
+          .orderBy('id')
+          .limit(limit),
+      ),
+    );
+    expect(atMost(1)).toBe(atMost(1));
+    expect(atMost(2)).not.toBe(atMost(1));
+    expect((await atMost(1)(test.database.db, { size: 9 })).rows).toEqual([{ id: 'c' }]);
+    expect((await atMost(2)(test.database.db, { size: 9 })).rows).toEqual([{ id: 'c' }, { id: 'd' }]);
   });
 
   it('refuses a missing value instead of binding NULL', async () => {

@@ -74,3 +74,22 @@ export function prepareInsert<Table extends keyof Schema & string, Column extend
       .values(Object.fromEntries(columns.map((column) => [column, values[column]])) as never),
   );
 }
+
+/**
+ * One prepared query per shape of a query whose shape depends on a value (a page size, a row
+ * count, an optional filter): `build` runs once for each distinct shape.
+ */
+export function preparePerShape<Shape extends Array<string | number | boolean>, Values, Output>(
+  build: (...shape: Shape) => PreparedQuery<Values, Output>,
+): (...shape: Shape) => PreparedQuery<Values, Output> {
+  const byShape = new Map<string, PreparedQuery<Values, Output>>();
+  return (...shape) => {
+    const key = shape.join(':');
+    let prepared = byShape.get(key);
+    if (!prepared) {
+      prepared = build(...shape);
+      byShape.set(key, prepared);
+    }
+    return prepared;
+  };
+}
