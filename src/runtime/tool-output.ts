@@ -14,28 +14,22 @@ interface Slot {
 
 /** Every string of `value` that may be cut, as a slot that reads and writes it in place. */
 function stringSlots(value: Json, slots: Slot[] = []): Slot[] {
-  if (Array.isArray(value)) {
-    value.forEach((item, index) => {
-      if (typeof item === 'string')
-        slots.push({
-          read: () => value[index] as string,
-          write: (text) => {
-            value[index] = text;
-          },
-        });
-      else stringSlots(item, slots);
-    });
-  } else if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      if (typeof item === 'string')
-        slots.push({
-          read: () => value[key] as string,
-          write: (text) => {
-            value[key] = text;
-          },
-        });
-      else stringSlots(item, slots);
+  if (value === null || typeof value !== 'object') return slots;
+  // An array is an object keyed by its indexes: one walk serves both.
+  const container = value as Record<string, Json>;
+  for (const [key, item] of Object.entries(container)) {
+    if (typeof item !== 'string') {
+      stringSlots(item, slots);
+      continue;
     }
+    let current = item;
+    slots.push({
+      read: () => current,
+      write: (text) => {
+        current = text;
+        container[key] = text;
+      },
+    });
   }
   return slots;
 }

@@ -112,11 +112,11 @@ function maximalGoal(): string {
   const clauses: string[] = [];
   for (let index = 1; ; index++) {
     const clause = `research ${prose(40 + (index % 7) * 10, `topic${index}`).trim()}`;
-    if ([...clauses, clause, closing].join('; ').length > maxMissionGoalChars) break;
+    // Room for at least " x" after the closing clause.
+    if ([...clauses, clause, closing].join('; ').length > maxMissionGoalChars - 2) break;
     clauses.push(clause);
   }
-  const goal = [...clauses, closing].join('; ');
-  return `${goal} ${'x'.repeat(maxMissionGoalChars - goal.length - 1)}`;
+  return `${[...clauses, closing].join('; ')} `.padEnd(maxMissionGoalChars, 'x');
 }
 
 async function runMission(harness: HttpHarness, body: Record<string, unknown>): Promise<MissionBoard> {
@@ -302,4 +302,26 @@ describe.each(testDialects)('the largest allowed inputs pass every hand-off on %
     },
     150_000,
   );
+
+  it('refuses one character past each input limit with a 400 naming the field', async () => {
+    const chat = await json<{ id: string }>(
+      await harness.request('POST', '/v1/chats', { body: { agent: 'assistant' } }),
+    );
+    const over = (limit: number) => 'y'.repeat(limit + 1);
+    const refusals: Array<[string, string, unknown, string]> = [
+      ['POST', `/v1/chats/${chat.id}/messages`, { content: over(maxChatMessageChars) }, 'json.content'],
+      ['POST', '/v1/agents/assistant/messages', { content: over(maxAgentMessageChars) }, 'json.content'],
+      ['POST', '/v1/missions', { goal: over(maxMissionGoalChars) }, 'json.goal'],
+      ['POST', '/v1/memories', { content: over(maxMemoryContentChars) }, 'json.content'],
+      ['GET', `/v1/memories/search?q=${over(maxMemoryQueryChars)}`, undefined, 'query.q'],
+    ];
+    for (const [method, path, body, field] of refusals) {
+      const response = await harness.request(method, path, body === undefined ? {} : { body });
+      expect(response.status, path).toBe(400);
+      const { error } = (await response.json()) as {
+        error: { details: { fields: Array<{ path: string }> } };
+      };
+      expect(error.details.fields.map((entry) => entry.path)).toEqual([field]);
+    }
+  });
 });
