@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { maxMemoryQueryChars } from '../../kernel/index.js';
 import {
   addMemory,
   defaultWriteScope,
@@ -119,7 +120,7 @@ const commaList = (what: string, allowed?: readonly string[]) =>
     .optional();
 
 const searchQuery = z.object({
-  q: z.string().trim().min(1).max(2000),
+  q: z.string().trim().min(1).max(maxMemoryQueryChars),
   scope: commaList('scope').describe(
     'comma-separated `kind:id`; `org` and `user` alone mean the caller’s own (default: org + own user)',
   ),
