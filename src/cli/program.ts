@@ -16,7 +16,7 @@ import { colonyVersion } from './version.js';
 export function createProgram(cli: CliContext): Command {
   const program = new Command('colony')
     .description('Colony: a self-hostable platform for teams of LLM agents')
-    .version(colonyVersion(), '-V', 'print the version')
+    .version(colonyVersion(), '-V, --version', 'print the version')
     .option('--json', 'machine-readable JSON output')
     .option('--url <url>', 'server URL (COLONY_URL; default http://<host>:<port> from the config)')
     .option('--key <key>', 'API key (COLONY_API_KEY; default the admin key in <data dir>/admin-key)')
