@@ -3,21 +3,11 @@ import { type Command, CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { settingsCatalog } from '../config/index.js';
 import { createProgram } from './program.js';
-
-function captured() {
-  let text = '';
-  const stream = {
-    write(chunk: string) {
-      text += chunk;
-      return true;
-    },
-  } as unknown as NodeJS.WritableStream;
-  return { stream, text: () => text };
-}
+import { capturedStream } from './test-support/captured-stream.js';
 
 function program() {
-  const stdout = captured();
-  const io = { stdin: process.stdin, stdout: stdout.stream, stderr: captured().stream, env: {} };
+  const stdout = capturedStream();
+  const io = { stdin: process.stdin, stdout: stdout.stream, stderr: capturedStream().stream, env: {} };
   return { program: createProgram({ io, hints: {} }), stdout };
 }
 

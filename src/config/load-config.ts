@@ -101,7 +101,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const warn = options.warn ?? ((message: string) => process.emitWarning(message, 'ColonyConfigWarning'));
-  const file = options.file ?? env.COLONY_CONFIG ?? findConfigFile(cwd);
+  const file = options.file ?? (env.COLONY_CONFIG || undefined) ?? findConfigFile(cwd);
   const filePath = file ? resolve(cwd, file) : undefined;
   const fromFile = filePath ? readConfigFile(filePath) : {};
   const fromEnv = environmentLayer(env);
