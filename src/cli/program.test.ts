@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { type Command, CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { settingsCatalog } from '../config/index.js';
-import { createProgram } from './program.js';
+import { createProgram, programArgv } from './program.js';
 import { capturedStream } from './test-support/captured-stream.js';
 
 function program() {
@@ -16,12 +16,21 @@ const packageVersion = (
 ).version;
 
 describe('the colony program', () => {
-  it.each(['--version', '-V'])('prints the package version for %s', async (flag) => {
-    const { program: colony, stdout } = program();
-    const parsed = colony.parseAsync(['node', 'colony', flag]);
-    await expect(parsed).rejects.toThrow(CommanderError);
-    await expect(parsed).rejects.toMatchObject({ code: 'commander.version', exitCode: 0 });
-    expect(stdout.text()).toBe(`${packageVersion}\n`);
+  it.each([['--version'], ['-V'], ['--json', '--version']])(
+    'prints the package version for %s',
+    async (...flags) => {
+      const { program: colony, stdout } = program();
+      const parsed = colony.parseAsync(programArgv(colony, ['node', 'colony', ...flags]));
+      await expect(parsed).rejects.toThrow(CommanderError);
+      await expect(parsed).rejects.toMatchObject({ code: 'commander.version', exitCode: 0 });
+      expect(stdout.text()).toBe(`${packageVersion}\n`);
+    },
+  );
+
+  it("leaves a command's own --version to the command", () => {
+    const { program: colony } = program();
+    const argv = ['node', 'colony', 'agent', 'show', 'helper', '--version', '1'];
+    expect(programArgv(colony, argv)).toEqual(argv);
   });
 
   it('has every flag the configuration table names, on serve or on every command', () => {
