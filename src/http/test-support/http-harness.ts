@@ -49,6 +49,7 @@ export async function createHttpHarness(
   dialect: DialectName,
   options: {
     workers?: boolean;
+    /** Environment variables the configuration is loaded from (nothing else is read). */
     env?: NodeJS.ProcessEnv;
     config?: Record<string, unknown>;
     handlers?: Record<string, TaskHandler>;
@@ -57,7 +58,7 @@ export async function createHttpHarness(
   const dataDir = mkdtempSync(join(tmpdir(), 'colony-http-'));
   const postgres = dialect === 'postgres' ? await createPostgresDatabase() : undefined;
   const config = loadConfig({
-    env: {},
+    env: { ...options.env },
     cwd: dataDir,
     flags: {
       dataDir,
@@ -71,7 +72,6 @@ export async function createHttpHarness(
     config,
     logger: createLogger({ level: process.env.COLONY_TEST_LOG ?? 'silent', pretty: false }),
     workers: options.workers ?? false,
-    env: { ...options.env },
     ...(options.handlers ? { handlers: options.handlers } : {}),
   });
   const services = colony.services;
