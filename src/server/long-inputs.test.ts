@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { starterTeam } from '../cli/commands/mission.js';
+import { configDefaults } from '../config/index.js';
 import type { HttpHarness } from '../http/test-support/http-harness.js';
 import { createUserKey } from '../http/test-support/user-keys.js';
 import {
@@ -17,7 +18,6 @@ import type { MissionBoard } from '../orchestration/index.js';
 import { createMissionHarness, waitForMission } from '../orchestration/test-support/mission-harness.js';
 import { createScriptedModel, installMockProvider } from '../orchestration/test-support/scripted-model.js';
 import { testDialects } from '../storage/test-support/databases.js';
-import { defaultHttpToolConfig } from '../tools/http/http-config.js';
 
 /**
  * Issue 11: every path that hands text from one capability to another accepts the largest input
@@ -276,7 +276,7 @@ describe.each(testDialects)('the largest allowed inputs pass every hand-off on %
     // Answers with exactly the most the http_request tool reads.
     probe = createServer((_request, response) => {
       response.setHeader('content-type', 'text/plain');
-      response.end(prose(defaultHttpToolConfig.maxResponseBytes, 'probe'));
+      response.end(prose(configDefaults.tools.http.maxResponseBytes, 'probe'));
     });
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
     const address = probe.address();
