@@ -1,11 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context as HonoContext } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import type { Context } from '../context/index.js';
-import { ColonyError, fromZodError } from '../errors/index.js';
+import { ColonyError, fromZodError, invalidInput } from '../errors/index.js';
 import { respondWithError } from './errors.js';
 import type { HttpEnvironment, HttpServices } from './http-services.js';
+import { findUnsafeInput } from './input-guard.js';
+import { declaredMediaTypes, unsupportedMediaType } from './media-types.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { createBodyReader } from './request-body.js';
 import { registerAgentMessageRoutes } from './routes/agent-messages.js';
@@ -61,9 +64,14 @@ export function contextOf<Extra extends object>(
  */
 export function createApp(services: HttpServices): ColonyApp {
   const app = new OpenAPIHono<HttpEnvironment>({
+    // Runs after every zod validation of a route's params, query and body: a valid value is then
+    // checked for what the API refuses as a class (NUL, lone surrogates, deep nesting), so no
+    // route can hand such a value to the database.
     defaultHook: (result, http) => {
       if (!result.success)
         return respondWithError(http, fromZodError(result.error, result.target), services.logger);
+      const unsafe = findUnsafeInput(result.data, result.target);
+      if (unsafe) return respondWithError(http, invalidInput(unsafe.path, unsafe.message), services.logger);
       return undefined;
     },
   });
@@ -121,7 +129,16 @@ export function createApp(services: HttpServices): ColonyApp {
   );
   app.use('/v1/*', (http, next) => (bodyMethods.has(http.req.method) ? readBody(http, next) : next()));
 
-  app.onError((thrown, http) => respondWithError(http, thrown, services.logger));
+  const mediaTypesOf = declaredMediaTypes(app.openAPIRegistry);
+  app.onError((thrown, http) =>
+    respondWithError(
+      http,
+      thrown instanceof HTTPException && thrown.status === 415
+        ? unsupportedMediaType(http, mediaTypesOf(http))
+        : thrown,
+      services.logger,
+    ),
+  );
   app.notFound((http) =>
     respondWithError(
       http,

@@ -22,25 +22,33 @@ const auditColumns = [
 ] as const;
 type AuditColumn = (typeof auditColumns)[number];
 
+export interface HarnessRequestOptions {
+  key?: string | null;
+  body?: unknown;
+  contentType?: string | null;
+  headers?: Record<string, string>;
+}
+
 export interface HttpHarness {
   app: ColonyApp;
   colony: Colony;
   /** One key per role in the main org, and an owner key of another org. */
   keys: Record<Role, string> & { otherOrg: string };
   orgId: string;
-  /** Row counts of the given tables: compare before and after a refused request. */
-  rowCounts(tables: ReadonlyArray<keyof Schema>): Promise<Record<string, number>>;
+  /** Row counts of the given tables (default: every table): compare before and after a refused request. */
+  rowCounts(tables?: ReadonlyArray<keyof Schema>): Promise<Record<string, number>>;
   /** The audit rows written by the request that got this response (matched on its X-Request-Id). */
   auditOf(response: Response): Promise<Array<Pick<Row<'audit_log'>, AuditColumn>>>;
   /** Polls `GET /v1/runs/:id` until the run has ended. */
   waitForRun<Run extends { status: string } = { status: string; steps: unknown[] }>(
     runId: string,
   ): Promise<Run>;
-  request(
-    method: string,
-    path: string,
-    options?: { key?: string | null; body?: unknown; headers?: Record<string, string> },
-  ): Promise<Response>;
+  /**
+   * A request as the key's holder (default: the owner key; `null`: none). A `body` that is not a
+   * string is sent as JSON, with `Content-Type: application/json` unless `contentType` names
+   * another (`null`: send no Content-Type at all).
+   */
+  request(method: string, path: string, options?: HarnessRequestOptions): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -96,7 +104,10 @@ export async function createHttpHarness(
     orgId: org.id,
     async rowCounts(tables) {
       const result: Record<string, number> = {};
-      for (const table of tables) {
+      const names =
+        tables ??
+        (await colony.database.db.introspection.getTables()).map((table) => table.name as keyof Schema);
+      for (const table of names) {
         const row = await colony.database.db
           .selectFrom(table)
           .select((builder) => builder.fn.countAll<number>().as('count'))
@@ -129,11 +140,15 @@ export async function createHttpHarness(
       const key = requestOptions.key === undefined ? keys.owner : requestOptions.key;
       const headers: Record<string, string> = { ...requestOptions.headers };
       if (key) headers.Authorization = `Bearer ${key}`;
-      let body: string | undefined;
+      let body: string | Uint8Array | undefined;
       if (requestOptions.body !== undefined) {
-        headers['Content-Type'] ??= 'application/json';
+        const contentType =
+          requestOptions.contentType === undefined ? 'application/json' : requestOptions.contentType;
+        if (contentType !== null) headers['Content-Type'] ??= contentType;
         body =
           typeof requestOptions.body === 'string' ? requestOptions.body : JSON.stringify(requestOptions.body);
+        // A string body would make fetch add `Content-Type: text/plain`; bytes go without one.
+        if (contentType === null) body = new TextEncoder().encode(body);
       }
       return Promise.resolve(app.request(path, { method, headers, ...(body === undefined ? {} : { body }) }));
     },
