@@ -9,6 +9,7 @@ import { respondWithError } from './errors.js';
 import type { HttpEnvironment, HttpServices } from './http-services.js';
 import { findUnsafeInput } from './input-guard.js';
 import { declaredMediaTypes, unsupportedMediaType } from './media-types.js';
+import { registerOpenApiDocument } from './openapi-document.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { createBodyReader } from './request-body.js';
 import { registerAgentMessageRoutes } from './routes/agent-messages.js';
@@ -147,7 +148,7 @@ export function createApp(services: HttpServices): ColonyApp {
     ),
   );
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer' });
+  registerOpenApiDocument(app, services);
   registerSystemRoutes(app, services);
   registerAgentRoutes(app, services);
   registerAgentMessageRoutes(app, services);
@@ -159,14 +160,5 @@ export function createApp(services: HttpServices): ColonyApp {
   registerMissionRoutes(app, services);
   registerRoutingRoutes(app, services);
   registerMemoryRoutes(app, services);
-
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'Colony API',
-      version: '0.1.0',
-      description: 'Teams of LLM agents that remember, delegate and finish long jobs reliably.',
-    },
-  });
   return app;
 }

@@ -10,6 +10,7 @@ import type { DialectName, Row, Schema } from '../../storage/index.js';
 import { createPostgresDatabase } from '../../storage/test-support/databases.js';
 import type { TaskHandler } from '../../tasks/index.js';
 import { type ColonyApp, createApp } from '../app.js';
+import { createResponseChecker, type OpenApiDocument, type ResponseChecker } from './openapi-responses.js';
 
 const auditColumns = [
   'org_id',
@@ -97,6 +98,35 @@ export async function createHttpHarness(
   keys.otherOrg = (await createApiKey(system(other.id), { name: 'other owner', role: 'owner' })).key;
   const app = createApp(services);
   colony.workers?.start();
+  let checker: Promise<ResponseChecker> | undefined;
+  const responseChecker = () => {
+    checker ??= Promise.resolve(app.request('/openapi.json'))
+      .then((response) => response.json() as Promise<OpenApiDocument>)
+      .then(createResponseChecker);
+    return checker;
+  };
+  const request: HttpHarness['request'] = async (method, path, requestOptions = {}) => {
+    const key = requestOptions.key === undefined ? keys.owner : requestOptions.key;
+    const headers: Record<string, string> = { ...requestOptions.headers };
+    if (key) headers.Authorization = `Bearer ${key}`;
+    let body: string | Uint8Array | undefined;
+    if (requestOptions.body !== undefined) {
+      const contentType =
+        requestOptions.contentType === undefined ? 'application/json' : requestOptions.contentType;
+      if (contentType !== null) headers['Content-Type'] ??= contentType;
+      body =
+        typeof requestOptions.body === 'string' ? requestOptions.body : JSON.stringify(requestOptions.body);
+      // A string body would make fetch add `Content-Type: text/plain`; bytes go without one.
+      if (contentType === null) body = new TextEncoder().encode(body);
+    }
+    const response = await app.request(path, { method, headers, ...(body === undefined ? {} : { body }) });
+    // Every response of every test made through the harness must match /openapi.json.
+    const problems = await (await responseChecker()).check(method, path, response);
+    if (problems.length > 0) {
+      throw new Error(`the response does not match /openapi.json:\n${problems.join('\n')}`);
+    }
+    return response;
+  };
   return {
     app,
     colony,
@@ -127,31 +157,14 @@ export async function createHttpHarness(
     },
     async waitForRun<Run extends { status: string }>(runId: string): Promise<Run> {
       for (let attempt = 0; attempt < 600; attempt++) {
-        const response = await app.request(`/v1/runs/${runId}`, {
-          headers: { Authorization: `Bearer ${keys.owner}` },
-        });
+        const response = await request('GET', `/v1/runs/${runId}`);
         const run = (await response.json()) as Run;
         if (['succeeded', 'failed', 'canceled'].includes(run.status)) return run;
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
       throw new Error(`run ${runId} did not finish`);
     },
-    request(method, path, requestOptions = {}) {
-      const key = requestOptions.key === undefined ? keys.owner : requestOptions.key;
-      const headers: Record<string, string> = { ...requestOptions.headers };
-      if (key) headers.Authorization = `Bearer ${key}`;
-      let body: string | Uint8Array | undefined;
-      if (requestOptions.body !== undefined) {
-        const contentType =
-          requestOptions.contentType === undefined ? 'application/json' : requestOptions.contentType;
-        if (contentType !== null) headers['Content-Type'] ??= contentType;
-        body =
-          typeof requestOptions.body === 'string' ? requestOptions.body : JSON.stringify(requestOptions.body);
-        // A string body would make fetch add `Content-Type: text/plain`; bytes go without one.
-        if (contentType === null) body = new TextEncoder().encode(body);
-      }
-      return Promise.resolve(app.request(path, { method, headers, ...(body === undefined ? {} : { body }) }));
-    },
+    request,
     async close() {
       await colony.close();
       await postgres?.drop();
