@@ -105,6 +105,18 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it('types no path or query parameter nullable (a URL cannot carry null)', () => {
+    for (const [name, operation] of operationsOf(document)) {
+      for (const parameter of operation.parameters ?? []) {
+        expect({ name, parameter: parameter.name, type: parameter.schema?.type }).not.toEqual({
+          name,
+          parameter: parameter.name,
+          type: expect.arrayContaining(['null']),
+        });
+      }
+    }
+  });
+
   it('types nullable fields so that null validates (no allOf of a $ref and a nullable type)', () => {
     expect(nullableAllOfMembers(document, '#')).toEqual([]);
     const checker = createResponseChecker(document);

@@ -50,12 +50,13 @@ const inbox = createRoute({
   request: {
     params,
     query: z.object({
+      // `type`: zod-to-openapi calls a coerced number that takes null (Number(null) is 0) nullable.
       after: z.coerce
         .number()
         .int()
         .min(0)
         .optional()
-        .openapi({ description: 'Only messages created after (epoch ms)' }),
+        .openapi({ type: 'integer', minimum: 0, description: 'Only messages created after (epoch ms)' }),
       limit: z.coerce.number().int().min(1).max(200).optional(),
       correlationId: z.string().max(200).optional(),
     }),

@@ -126,7 +126,8 @@ const messages = createRoute({
     params,
     query: z.object({
       limit: z.coerce.number().int().min(1).max(200).optional(),
-      cursor: z.coerce.number().int().min(0).optional(),
+      // `type`: zod-to-openapi calls a coerced number that takes null (Number(null) is 0) nullable.
+      cursor: z.coerce.number().int().min(0).optional().openapi({ type: 'integer', minimum: 0 }),
     }),
   },
   responses: {
