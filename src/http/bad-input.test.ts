@@ -2,21 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '../storage/test-support/databases.js';
 import { maxInputDepth } from './input-guard.js';
 import { createHttpHarness, type HttpHarness } from './test-support/http-harness.js';
-
-interface Operation {
-  requestBody?: { content: Record<string, unknown> };
-}
+import { type OpenApiDocument, operationsOf } from './test-support/openapi-responses.js';
 
 /** Every `METHOD /path` of the OpenAPI document that declares a request body, ids filled in. */
 async function bodyRoutes(harness: HttpHarness): Promise<Array<[string, string]>> {
-  const document = (await (await harness.request('GET', '/openapi.json')).json()) as {
-    paths: Record<string, Record<string, Operation>>;
-  };
-  return Object.entries(document.paths).flatMap(([path, operations]) =>
-    Object.entries(operations)
-      .filter(([, operation]) => operation.requestBody !== undefined)
-      .map(([method, _]): [string, string] => [method.toUpperCase(), path.replaceAll('{id}', 'nothing')]),
-  );
+  const document = (await (await harness.request('GET', '/openapi.json')).json()) as OpenApiDocument;
+  return operationsOf(document)
+    .filter(({ operation }) => operation.requestBody !== undefined)
+    .map(({ method, path }): [string, string] => [method.toUpperCase(), path.replaceAll('{id}', 'nothing')]);
 }
 
 async function errorOf(response: Response): Promise<{ code: string; message: string; details?: unknown }> {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '../storage/test-support/databases.js';
 import { type FuzzContext, type FuzzRequest, requestsFor } from './test-support/fuzz-requests.js';
 import { createHttpHarness, type HttpHarness } from './test-support/http-harness.js';
-import type { OpenApiDocument } from './test-support/openapi-responses.js';
+import { type OpenApiDocument, operationsOf } from './test-support/openapi-responses.js';
 
 /**
  * `COLONY_FUZZ_SEED` replays a failure (its report prints the seed; `random` explores anew),
@@ -101,11 +101,9 @@ describe.each(testDialects)('fuzzing every operation of /openapi.json on %s', (d
 
   it('answers no 5xx, a JSON error on 4xx, and a refused request leaves every table as it was', async () => {
     const failures: string[] = [];
-    const operations = Object.entries(document.paths).flatMap(([template, methods]) =>
-      Object.entries(methods).map(([method, operation]) => ({ template, method, operation })),
-    );
+    const operations = operationsOf(document);
     expect(operations.length).toBeGreaterThan(30);
-    for (const [index, { template, method, operation }] of operations.entries()) {
+    for (const [index, { path: template, method, operation }] of operations.entries()) {
       if (only && operation.operationId !== only) continue;
       const details = await fc.check(
         fc.asyncProperty(requestsFor(method, template, operation, context), (request) =>

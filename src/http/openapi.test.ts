@@ -6,24 +6,25 @@ import {
   createResponseChecker,
   type OpenApiDocument,
   type OpenApiOperation,
+  operationsOf,
 } from './test-support/openapi-responses.js';
 
 const publicPaths = ['/healthz', '/readyz', '/metrics', '/openapi.json'];
 const errorRef = { $ref: '#/components/schemas/Error' };
 
-function operationsOf(document: OpenApiDocument): Array<[string, OpenApiOperation]> {
-  return Object.entries(document.paths).flatMap(([path, operations]) =>
-    Object.entries(operations).map(([method, operation]): [string, OpenApiOperation] => [
-      `${method.toUpperCase()} ${path}`,
-      operation,
-    ]),
-  );
+/** Every operation as `[METHOD /path, operation]`. */
+function namedOperations(document: OpenApiDocument): Array<[string, OpenApiOperation]> {
+  return operationsOf(document).map(({ method, path, operation }) => [
+    `${method.toUpperCase()} ${path}`,
+    operation,
+  ]);
 }
 
 /** Every `allOf` member that allows `null`: no value can satisfy such an `allOf` with a `$ref`. */
 function nullableAllOfMembers(node: unknown, path: string, found: string[] = []): string[] {
-  if (Array.isArray(node))
-    node.forEach((item, index) => nullableAllOfMembers(item, `${path}/${index}`, found));
+  if (Array.isArray(node)) {
+    for (const [index, item] of node.entries()) nullableAllOfMembers(item, `${path}/${index}`, found);
+  }
   if (typeof node !== 'object' || node === null) return found;
   for (const [key, value] of Object.entries(node)) {
     if (key === 'allOf' && Array.isArray(value)) {
@@ -60,7 +61,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('gives every operation a unique camelCase operationId', () => {
-    const ids = operationsOf(document).map(([name, operation]) => [name, operation.operationId] as const);
+    const ids = namedOperations(document).map(([name, operation]) => [name, operation.operationId] as const);
     for (const [name, id] of ids)
       expect({ name, id }).toEqual({ name, id: expect.stringMatching(/^[a-z][a-zA-Z0-9]+$/) });
     expect(new Set(ids.map(([, id]) => id)).size).toBe(ids.length);
@@ -80,18 +81,18 @@ describe('the OpenAPI document', () => {
   });
 
   it('marks the public routes `security: []` and every /v1 route Bearer', () => {
-    for (const [name, operation] of operationsOf(document)) {
+    for (const [name, operation] of namedOperations(document)) {
       const path = name.split(' ')[1] ?? '';
       const expected = publicPaths.includes(path) ? [] : [{ Bearer: [] }];
       expect({ name, security: operation.security }).toEqual({ name, security: expected });
     }
-    expect(operationsOf(document).map(([name]) => name.split(' ')[1])).toEqual(
+    expect(namedOperations(document).map(([name]) => name.split(' ')[1])).toEqual(
       expect.arrayContaining(publicPaths),
     );
   });
 
   it('documents the error body of every status a /v1 route can answer', () => {
-    for (const [name, operation] of operationsOf(document)) {
+    for (const [name, operation] of namedOperations(document)) {
       if (!name.includes(' /v1/')) continue;
       const statuses = ['400', '401', '403', '404', '429', '500', '503'];
       if (operation.requestBody) statuses.push('413', '415');
@@ -106,7 +107,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('types no path or query parameter nullable (a URL cannot carry null)', () => {
-    for (const [name, operation] of operationsOf(document)) {
+    for (const [name, operation] of namedOperations(document)) {
       for (const parameter of operation.parameters ?? []) {
         expect({ name, parameter: parameter.name, type: parameter.schema?.type }).not.toEqual({
           name,

@@ -4,9 +4,9 @@ import {
   oddString,
   oddValue,
   resolve,
+  schemaValue,
   toJsonText,
   type ValueContext,
-  valueOf,
 } from './fuzz-values.js';
 import type { OpenApiOperation } from './openapi-responses.js';
 
@@ -94,7 +94,7 @@ const unstorable = fc.oneof(
  * dropped; an unknown field; or no JSON the schema expects at all.
  */
 function bodyOf(schema: unknown, context: FuzzContext, examples: readonly unknown[]): fc.Arbitrary<string> {
-  const generated = valueOf(schema, context);
+  const generated = schemaValue(schema, context);
   const valid = examples.length > 0 ? fc.oneof(fc.constantFrom(...examples), generated) : generated;
   const properties = resolve(schema, context.components).properties;
   const fields = isBody(properties) ? properties : {};
@@ -145,7 +145,7 @@ function queryOf(operation: OpenApiOperation, context: FuzzContext): fc.Arbitrar
     fc.oneof(
       {
         weight: 3,
-        arbitrary: valueOf(schema, context, name).map((item) =>
+        arbitrary: schemaValue(schema, context, name).map((item) =>
           typeof item === 'string' ? item : JSON.stringify(item),
         ),
       },

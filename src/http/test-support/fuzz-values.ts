@@ -102,17 +102,23 @@ function stringOf(schema: Json, name: string, context: ValueContext): fc.Arbitra
 
 /**
  * Values that mostly satisfy `schema` (the subset of JSON Schema zod-to-openapi writes): the
- * starting point that mutations then break. Nesting is cut at `depth` 4 with `{}`.
+ * starting point that mutations then break. Past `depth` 4, or for a schema it does not know, any
+ * small JSON value.
  */
-export function valueOf(schema: unknown, context: ValueContext, name = '', depth = 0): fc.Arbitrary<unknown> {
+export function schemaValue(
+  schema: unknown,
+  context: ValueContext,
+  name = '',
+  depth = 0,
+): fc.Arbitrary<unknown> {
   if (!isObject(schema) || depth > 4) return fc.jsonValue({ maxDepth: 2 });
   if (typeof schema.$ref === 'string')
-    return valueOf(resolve(schema, context.components), context, name, depth + 1);
+    return schemaValue(resolve(schema, context.components), context, name, depth + 1);
   if (Array.isArray(schema.enum) && schema.enum.length > 0)
     return fc.constantFrom(...(schema.enum as unknown[]));
   const choices = (schema.anyOf ?? schema.oneOf) as unknown[] | undefined;
   if (Array.isArray(choices))
-    return fc.oneof(...choices.map((choice) => valueOf(choice, context, name, depth + 1)));
+    return fc.oneof(...choices.map((choice) => schemaValue(choice, context, name, depth + 1)));
   const types = Array.isArray(schema.type) ? (schema.type as string[]) : [schema.type];
   const arbitraries = types.flatMap((type): Array<fc.Arbitrary<unknown>> => {
     const minimum = typeof schema.minimum === 'number' ? schema.minimum : -1000;
@@ -131,7 +137,7 @@ export function valueOf(schema: unknown, context: ValueContext, name = '', depth
       case 'array': {
         const maxLength = Math.min(typeof schema.maxItems === 'number' ? schema.maxItems : 3, 3);
         const minLength = Math.min(typeof schema.minItems === 'number' ? schema.minItems : 0, maxLength);
-        return [fc.array(valueOf(schema.items, context, name, depth + 1), { minLength, maxLength })];
+        return [fc.array(schemaValue(schema.items, context, name, depth + 1), { minLength, maxLength })];
       }
       case 'object':
         return [objectOf(schema, context, depth)];
@@ -149,7 +155,7 @@ function objectOf(schema: Json, context: ValueContext, depth: number): fc.Arbitr
   }
   const required = Array.isArray(schema.required) ? (schema.required as string[]) : [];
   const model = Object.fromEntries(
-    Object.entries(properties).map(([key, value]) => [key, valueOf(value, context, key, depth + 1)]),
+    Object.entries(properties).map(([key, value]) => [key, schemaValue(value, context, key, depth + 1)]),
   );
   return fc.record(model, { requiredKeys: required.filter((key) => key in model) });
 }

@@ -20,6 +20,15 @@ export interface OpenApiDocument {
 
 const componentsId = 'urn:colony:openapi-components';
 
+/** Every operation of the document: `method` lower-case as the document writes it, `path` a template. */
+export function operationsOf(
+  document: OpenApiDocument,
+): Array<{ method: string; path: string; operation: OpenApiOperation }> {
+  return Object.entries(document.paths).flatMap(([path, operations]) =>
+    Object.entries(operations).map(([method, operation]) => ({ method, path, operation })),
+  );
+}
+
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -115,12 +124,10 @@ export function createResponseChecker(document: OpenApiDocument): ResponseChecke
 
   return {
     compileAll() {
-      for (const [template, operations] of Object.entries(document.paths)) {
-        for (const [method, operation] of Object.entries(operations)) {
-          for (const [status, response] of Object.entries(operation.responses)) {
-            for (const [mediaType, content] of Object.entries(response.content ?? {})) {
-              if (content.schema) validatorOf(`${method} ${template} ${status} ${mediaType}`, content.schema);
-            }
+      for (const { method, path, operation } of operationsOf(document)) {
+        for (const [status, response] of Object.entries(operation.responses)) {
+          for (const [mediaType, content] of Object.entries(response.content ?? {})) {
+            if (content.schema) validatorOf(`${method} ${path} ${status} ${mediaType}`, content.schema);
           }
         }
       }
