@@ -14,7 +14,9 @@ import {
 import { type ColonyApp, contextOf } from '../app.js';
 import type { HttpServices } from '../http-services.js';
 import {
+  bodyErrors,
   commonErrors,
+  conflictError,
   idParam,
   jsonBody,
   jsonContent,
@@ -41,16 +43,18 @@ const tags = ['agents'];
 const create = createRoute({
   method: 'post',
   path: '/v1/agents',
+  operationId: 'createAgent',
   tags,
   security,
   summary: 'Create an agent (version 1)',
   request: { body: jsonBody(createAgentInput) },
-  responses: { 201: jsonContent(agentSchema, 'Created'), ...commonErrors, 409: commonErrors[400] },
+  responses: { 201: jsonContent(agentSchema, 'Created'), ...commonErrors, ...bodyErrors, ...conflictError },
 });
 
 const list = createRoute({
   method: 'get',
   path: '/v1/agents',
+  operationId: 'listAgents',
   tags,
   security,
   summary: 'List agents',
@@ -61,6 +65,7 @@ const list = createRoute({
 const get = createRoute({
   method: 'get',
   path: '/v1/agents/{id}',
+  operationId: 'getAgent',
   tags,
   security,
   summary: 'Get an agent by id or name (current version, or ?version=)',
@@ -71,16 +76,23 @@ const get = createRoute({
 const update = createRoute({
   method: 'patch',
   path: '/v1/agents/{id}',
+  operationId: 'updateAgent',
   tags,
   security,
   summary: 'Edit an agent: creates a new version',
   request: { params, body: jsonBody(updateAgentInput) },
-  responses: { 200: jsonContent(agentSchema, 'The new version'), ...commonErrors, 409: commonErrors[400] },
+  responses: {
+    200: jsonContent(agentSchema, 'The new version'),
+    ...commonErrors,
+    ...bodyErrors,
+    ...conflictError,
+  },
 });
 
 const remove = createRoute({
   method: 'delete',
   path: '/v1/agents/{id}',
+  operationId: 'deleteAgent',
   tags,
   security,
   summary: 'Delete an agent (soft; admin)',

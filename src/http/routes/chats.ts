@@ -11,7 +11,9 @@ import {
 import { type ColonyApp, contextOf } from '../app.js';
 import type { HttpServices } from '../http-services.js';
 import {
+  bodyErrors,
   commonErrors,
+  conflictError,
   idParam,
   jsonBody,
   jsonContent,
@@ -64,15 +66,17 @@ const tags = ['chats'];
 const create = createRoute({
   method: 'post',
   path: '/v1/chats',
+  operationId: 'createChat',
   tags,
   security,
   summary: 'Start a chat with an agent (by id or name)',
   request: { body: jsonBody(createChatInput) },
-  responses: { 201: jsonContent(chatSchema, 'Created'), ...commonErrors },
+  responses: { 201: jsonContent(chatSchema, 'Created'), ...commonErrors, ...bodyErrors },
 });
 const list = createRoute({
   method: 'get',
   path: '/v1/chats',
+  operationId: 'listChats',
   tags,
   security,
   summary: 'List chats',
@@ -82,6 +86,7 @@ const list = createRoute({
 const get = createRoute({
   method: 'get',
   path: '/v1/chats/{id}',
+  operationId: 'getChat',
   tags,
   security,
   summary: 'Get a chat',
@@ -91,6 +96,7 @@ const get = createRoute({
 const post = createRoute({
   method: 'post',
   path: '/v1/chats/{id}/messages',
+  operationId: 'postChatMessage',
   tags,
   security,
   summary:
@@ -105,11 +111,14 @@ const post = createRoute({
       description: 'Accepted: the run is queued (JSON), or the run’s events as SSE until it ends',
     },
     ...commonErrors,
+    ...bodyErrors,
+    ...conflictError,
   },
 });
 const messages = createRoute({
   method: 'get',
   path: '/v1/chats/{id}/messages',
+  operationId: 'listChatMessages',
   tags,
   security,
   summary: 'List messages in order; `cursor` is the last seen `seq`',
@@ -117,7 +126,8 @@ const messages = createRoute({
     params,
     query: z.object({
       limit: z.coerce.number().int().min(1).max(200).optional(),
-      cursor: z.coerce.number().int().min(0).optional(),
+      // `type`: zod-to-openapi calls a coerced number that takes null (Number(null) is 0) nullable.
+      cursor: z.coerce.number().int().min(0).optional().openapi({ type: 'integer', minimum: 0 }),
     }),
   },
   responses: {

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { createApiKey, createApiKeyInput, listApiKeys, revokeApiKey } from '../../identity/index.js';
 import { type ColonyApp, contextOf } from '../app.js';
 import type { HttpServices } from '../http-services.js';
-import { commonErrors, idParam, jsonBody, jsonContent, security } from '../openapi-helpers.js';
+import { bodyErrors, commonErrors, idParam, jsonBody, jsonContent, security } from '../openapi-helpers.js';
 
 const keySchema = z
   .object({
@@ -21,6 +21,7 @@ const tags = ['keys'];
 const create = createRoute({
   method: 'post',
   path: '/v1/keys',
+  operationId: 'createApiKey',
   tags,
   security,
   summary: 'Create an API key (admin); the plaintext `key` is shown only in this response',
@@ -28,11 +29,13 @@ const create = createRoute({
   responses: {
     201: jsonContent(z.object({ apiKey: keySchema, key: z.string() }), 'Created'),
     ...commonErrors,
+    ...bodyErrors,
   },
 });
 const list = createRoute({
   method: 'get',
   path: '/v1/keys',
+  operationId: 'listApiKeys',
   tags,
   security,
   summary: 'List API keys of the org (admin)',
@@ -41,6 +44,7 @@ const list = createRoute({
 const revoke = createRoute({
   method: 'delete',
   path: '/v1/keys/{id}',
+  operationId: 'revokeApiKey',
   tags,
   security,
   summary: 'Revoke an API key by id or prefix (admin)',

@@ -18,7 +18,15 @@ import {
 } from '../../memory/index.js';
 import { type ColonyApp, contextOf } from '../app.js';
 import type { HttpServices } from '../http-services.js';
-import { commonErrors, idParam, jsonBody, jsonContent, security } from '../openapi-helpers.js';
+import {
+  bodyErrors,
+  commonErrors,
+  idParam,
+  jsonBody,
+  jsonContent,
+  nullableRef,
+  security,
+} from '../openapi-helpers.js';
 
 const scopeSchema = z
   .object({ kind: z.enum(scopeKinds), id: z.string().min(1).max(200) })
@@ -99,7 +107,7 @@ const writeResultSchema = z
   .object({
     memory: memorySchema,
     action: z.enum(['created', 'duplicate', 'updated', 'superseded']),
-    superseded: memorySchema.nullable(),
+    superseded: nullableRef(memorySchema),
   })
   .openapi('MemoryWriteResult');
 
@@ -145,6 +153,7 @@ const tags = ['memories'];
 const create = createRoute({
   method: 'post',
   path: '/v1/memories',
+  operationId: 'createMemory',
   tags,
   security,
   summary: 'Store a memory (member); dedups, and supersedes what it contradicts',
@@ -153,12 +162,14 @@ const create = createRoute({
     201: jsonContent(writeResultSchema, 'Stored (created or superseding)'),
     200: jsonContent(writeResultSchema, 'Folded into an existing memory (duplicate or updated)'),
     ...commonErrors,
+    ...bodyErrors,
   },
 });
 
 const search = createRoute({
   method: 'get',
   path: '/v1/memories/search',
+  operationId: 'searchMemories',
   tags,
   security,
   summary: 'Search memories (viewer): five fused signals, each hit with its scores and why',
@@ -172,6 +183,7 @@ const search = createRoute({
 const get = createRoute({
   method: 'get',
   path: '/v1/memories/{id}',
+  operationId: 'getMemory',
   tags,
   security,
   summary: 'Get a memory (viewer)',
@@ -182,6 +194,7 @@ const get = createRoute({
 const history = createRoute({
   method: 'get',
   path: '/v1/memories/{id}/history',
+  operationId: 'getMemoryHistory',
   tags,
   security,
   summary: 'A memory’s supersede chain and every log entry (viewer)',
@@ -198,6 +211,7 @@ const history = createRoute({
 const remove = createRoute({
   method: 'delete',
   path: '/v1/memories/{id}',
+  operationId: 'deleteMemory',
   tags,
   security,
   summary: 'Delete a memory (member; soft: it leaves retrieval, its history is kept and logged)',

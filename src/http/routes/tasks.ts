@@ -12,7 +12,15 @@ import {
 } from '../../tasks/index.js';
 import { type ColonyApp, contextOf } from '../app.js';
 import type { HttpServices } from '../http-services.js';
-import { commonErrors, idParam, jsonBody, jsonContent, pageOf, security } from '../openapi-helpers.js';
+import {
+  bodyErrors,
+  commonErrors,
+  idParam,
+  jsonBody,
+  jsonContent,
+  pageOf,
+  security,
+} from '../openapi-helpers.js';
 
 const taskSchema = z
   .object({
@@ -83,6 +91,7 @@ const tags = ['tasks'];
 const create = createRoute({
   method: 'post',
   path: '/v1/tasks',
+  operationId: 'createTask',
   tags,
   security,
   summary: 'Enqueue a task of an API kind (noop, echo, sleep); agent runs start from chat messages',
@@ -91,12 +100,14 @@ const create = createRoute({
     201: jsonContent(taskSchema, 'Enqueued'),
     200: jsonContent(taskSchema, 'The task that already holds this idempotency key'),
     ...commonErrors,
+    ...bodyErrors,
   },
 });
 
 const list = createRoute({
   method: 'get',
   path: '/v1/tasks',
+  operationId: 'listTasks',
   tags,
   security,
   summary: 'List the org’s tasks, newest first',
@@ -114,6 +125,7 @@ const list = createRoute({
 const get = createRoute({
   method: 'get',
   path: '/v1/tasks/{id}',
+  operationId: 'getTask',
   tags,
   security,
   summary: 'Get a task with its dependencies and every failed or expired attempt',
@@ -124,11 +136,16 @@ const get = createRoute({
 const cancel = createRoute({
   method: 'post',
   path: '/v1/tasks/{id}/cancel',
+  operationId: 'cancelTask',
   tags,
   security,
   summary: 'Cancel a task and its unfinished descendants (an agent-run task cancels its run)',
   request: { params },
-  responses: { 200: jsonContent(taskSchema, 'The task after cancellation'), ...commonErrors },
+  responses: {
+    200: jsonContent(taskSchema, 'The task after cancellation'),
+    ...commonErrors,
+    413: bodyErrors[413],
+  },
 });
 
 /** The run an `agent-run` task executes, from its payload. */
