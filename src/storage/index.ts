@@ -9,7 +9,13 @@ export {
   taskStore,
 } from './dialects/dialect-tasks.js';
 export { parseJson, toJson } from './json.js';
-export { type Migration, type MigrationStatus, migrate, migrationStatus } from './migrator.js';
+export {
+  type MigrateOptions,
+  type Migration,
+  type MigrationStatus,
+  migrate,
+  migrationStatus,
+} from './migrator.js';
 export { type PreparedQuery, prepareInsert, preparePerShape, prepareQuery } from './prepared.js';
 export type { NewRow, Row, Schema } from './schema.js';
 export type { AgentHandoffTable, AgentMessageTable } from './schema-collaboration.js';

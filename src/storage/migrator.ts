@@ -50,11 +50,19 @@ export async function migrationStatus(database: Database): Promise<MigrationStat
   return { current, latest: latestVersion(), pending: migrations.filter((m) => m.version > current) };
 }
 
+export interface MigrateOptions {
+  /** Stop after this version (default: the latest). */
+  to?: number;
+}
+
 /**
  * Applies every pending migration, each in the same locked transaction, and refuses to run
  * against a schema newer than this build knows (a newer Colony has migrated it).
  */
-export async function migrate(database: Database): Promise<{ applied: Migration[]; version: number }> {
+export async function migrate(
+  database: Database,
+  options: MigrateOptions = {},
+): Promise<{ applied: Migration[]; version: number }> {
   return database.dialect.withMigrationLock(database.db, async (transaction) => {
     await ensureTable(transaction, database.dialect);
     const current = await currentVersion(transaction);
@@ -65,7 +73,10 @@ export async function migrate(database: Database): Promise<{ applied: Migration[
         `database schema is at version ${current} but this Colony knows only up to ${latest}; upgrade Colony`,
       );
     }
-    const pending = [...migrations].filter((m) => m.version > current).sort((a, b) => a.version - b.version);
+    const target = options.to ?? latest;
+    const pending = [...migrations]
+      .filter((m) => m.version > current && m.version <= target)
+      .sort((a, b) => a.version - b.version);
     for (const migration of pending) {
       await migration.up(transaction, database.dialect);
       await transaction
@@ -73,6 +84,6 @@ export async function migrate(database: Database): Promise<{ applied: Migration[
         .values({ version: migration.version, name: migration.name, applied_at: Date.now() })
         .execute();
     }
-    return { applied: pending, version: Math.max(current, latest) };
+    return { applied: pending, version: Math.max(current, pending.at(-1)?.version ?? current) };
   });
 }
