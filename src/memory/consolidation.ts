@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { requireRole } from '../context/index.js';
 import { transact } from '../events/index.js';
 import { truncateText } from '../kernel/index.js';
-import { memoryLexicalIndex } from '../storage/dialects/lexical-memory.js';
 import { isRealModel } from './contradiction.js';
 import { unpackVector } from './embedder.js';
 import { maxContentLength, parseInput, scopeSchema } from './memory-input.js';
@@ -160,7 +159,7 @@ export async function consolidateMemories(
 
   const actor = context.actor;
   await transact(context.services, async (transaction, outbox) => {
-    const lexical = memoryLexicalIndex(context.services.database.name);
+    const lexical = context.services.database.dialect.memoryIndex;
     for (const { keep, drop, similarity } of merges) {
       const importance = Math.max(Number(keep.importance), Number(drop.importance));
       const accessCount = Number(keep.access_count) + Number(drop.access_count);

@@ -1,6 +1,5 @@
 import { transact } from '../events/index.js';
 import { recordAudit } from '../identity/index.js';
-import { memoryLexicalIndex } from '../storage/dialects/lexical-memory.js';
 import { toJson } from '../storage/index.js';
 import { packVector } from './embedder.js';
 import { type MemoryInput, memoryInputSchema, parseInput } from './memory-input.js';
@@ -33,7 +32,7 @@ export async function importMemories(
   await authorizeScopes(context, [...distinct.values()], 'write');
   const runtime = memoryRuntime(context.services);
   const { orgId } = context.actor;
-  const lexical = memoryLexicalIndex(context.services.database.name);
+  const lexical = context.services.database.dialect.memoryIndex;
   const batchSize = options.batchSize ?? 500;
   let created = 0;
   let duplicates = 0;

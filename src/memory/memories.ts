@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { notFound } from '../errors/index.js';
 import { transact } from '../events/index.js';
 import { recordAudit } from '../identity/index.js';
-import { memoryLexicalIndex } from '../storage/dialects/lexical-memory.js';
 import { parseJson, type Schema } from '../storage/index.js';
 import {
   type MemoryInput,
@@ -159,7 +158,7 @@ export async function deleteMemory(
       .set({ deleted_at: now, updated_at: now })
       .where('id', '=', id)
       .execute();
-    await memoryLexicalIndex(context.services.database.name).remove(transaction, [row.doc_id]);
+    await context.services.database.dialect.memoryIndex.remove(transaction, [row.doc_id]);
     await writeLogs(transaction, context.services.ids, now, [
       {
         orgId: row.org_id,

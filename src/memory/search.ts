@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { maxMemoryQueryChars } from '../kernel/index.js';
-import { memoryLexicalIndex } from '../storage/dialects/lexical-memory.js';
 import { parseInput, scopeSchema, tagsSchema } from './memory-input.js';
 import { stem } from './offline-embedder.js';
 import { loadRows, loadTags, type MemoryRow, toMemory } from './rows.js';
@@ -154,7 +153,7 @@ export async function searchMemories(context: MemoryContext, input: SearchInput)
   const [queryVector] = await runtime.embedder.embed([parsed.query], context.signal);
   const lexicalHits =
     weights.lexical > 0 || weights.semantic === 0
-      ? await memoryLexicalIndex(context.services.database.name).search(db, {
+      ? await context.services.database.dialect.memoryIndex.search(db, {
           orgId,
           scopes,
           terms,

@@ -1,7 +1,6 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import type { Kysely } from 'kysely';
 import type { Outbox } from '../events/index.js';
-import { memoryLexicalIndex } from '../storage/dialects/lexical-memory.js';
 import type { Schema } from '../storage/index.js';
 import { parseJson, toJson } from '../storage/index.js';
 import { findContradictions } from './contradiction.js';
@@ -202,7 +201,7 @@ async function applyOne(
   }
 
   const id = context.services.ids.next('mem');
-  const lexical = memoryLexicalIndex(context.services.database.name);
+  const lexical = context.services.database.dialect.memoryIndex;
   const [docId] = await lexical.allocateDocIds(transaction, 1);
   const row: MemoryRow & { embedding: Buffer | null } = {
     id,

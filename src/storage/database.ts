@@ -1,9 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
+import { type Connection, openConnection } from './dialects/connection.js';
 import type { Dialect, DialectName } from './dialects/dialect.js';
-import { openPostgres } from './dialects/postgres.js';
-import { openSqlite } from './dialects/sqlite.js';
-import { createGroupCommit } from './dialects/sqlite-group-commit.js';
 import type { Schema } from './schema.js';
 
 /** A query builder: the database itself or an open transaction. */
@@ -11,7 +9,8 @@ export type Executor = Kysely<Schema>;
 
 /**
  * The handle every capability receives. `db` runs queries; `transaction` runs a unit of work
- * atomically; `dialect` is the seam for the few statements that differ between databases.
+ * atomically; `dialect` carries everything that differs between databases (task store, memory
+ * index, locks, column types).
  */
 export interface Database {
   readonly db: Kysely<Schema>;
@@ -22,7 +21,10 @@ export interface Database {
   transaction<T>(fn: (transaction: Transaction<Schema>) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
   close(): Promise<void>;
-  /** Dialect-specific handles for `storage/dialects` hot paths; do not use elsewhere. */
+  /**
+   * Dialect-specific handles for the hot paths in `storage/dialects`; nothing else reads them
+   * (`storage/dialect-seam.test.ts`).
+   */
   readonly native: {
     sqlite?: import('better-sqlite3').Database;
     /** Runs `fn` holding the SQLite writer, for synchronous statements on `sqlite`. */
@@ -41,44 +43,12 @@ export interface OpenDatabaseOptions {
   traceSqlMs?: number | undefined;
 }
 
-function redact(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return url;
-  }
-}
-
 /** Opens the database named by `url`: Postgres for `postgres://` URLs, SQLite for anything else. */
 export function openDatabase(options: OpenDatabaseOptions): Database {
-  const isPostgres = /^postgres(ql)?:\/\//.test(options.url);
-  if (isPostgres) {
-    const connection = openPostgres(options.url, options.poolSize);
-    return wrap(connection.kysely, connection.dialect, redact(options.url), { postgres: connection.pool });
-  }
-  const filename = options.url.replace(/^sqlite:(\/\/)?/, '');
-  const connection = openSqlite(filename, {
-    backgroundCheckpoints: options.backgroundCheckpoints,
-    traceSqlMs: options.traceSqlMs,
-  });
-  return wrap(
-    connection.kysely,
-    connection.dialect,
-    filename,
-    { sqlite: connection.raw, sqliteWriter: connection.withWriter },
-    createGroupCommit(connection.kysely),
-  );
+  return wrap(openConnection(options));
 }
 
-function wrap(
-  kysely: Kysely<Schema>,
-  dialect: Dialect,
-  location: string,
-  native: Database['native'],
-  transaction: Database['transaction'] = (fn) => kysely.transaction().execute(fn),
-): Database {
+function wrap({ kysely, dialect, location, native, transaction }: Connection): Database {
   let closed = false;
   return {
     db: kysely,
@@ -86,7 +56,7 @@ function wrap(
     name: dialect.name,
     location,
     native,
-    transaction,
+    transaction: transaction ?? ((fn) => kysely.transaction().execute(fn)),
     async ping() {
       await sql`select 1`.execute(kysely);
     },

@@ -1,5 +1,5 @@
 export { type Database, type Executor, type OpenDatabaseOptions, openDatabase } from './database.js';
-export type { Dialect, DialectName } from './dialects/dialect.js';
+export type { ColumnTypes, Dialect, DialectName, MigrationDialect } from './dialects/dialect.js';
 export {
   type ClaimRequest,
   type SucceededTask,
@@ -8,8 +8,15 @@ export {
   type TaskStore,
   taskStore,
 } from './dialects/dialect-tasks.js';
+export type { LexicalDocument, LexicalSearch, MemoryLexicalIndex } from './dialects/lexical-memory.js';
 export { parseJson, toJson } from './json.js';
-export { type Migration, type MigrationStatus, migrate, migrationStatus } from './migrator.js';
+export {
+  type MigrateOptions,
+  type Migration,
+  type MigrationStatus,
+  migrate,
+  migrationStatus,
+} from './migrator.js';
 export { type PreparedQuery, prepareInsert, preparePerShape, prepareQuery } from './prepared.js';
 export type { NewRow, Row, Schema } from './schema.js';
 export type { AgentHandoffTable, AgentMessageTable } from './schema-collaboration.js';

@@ -17,6 +17,17 @@ describe.each(testDialects)('migrations on %s', (dialect) => {
     expect(again.applied).toEqual([]);
   });
 
+  it('stops at the version asked for and continues from there', async () => {
+    test = await createTestDatabase(dialect, { migrated: false });
+    const first = await migrate(test.database, { to: 2 });
+    expect(first.applied.map((migration) => migration.version)).toEqual([1, 2]);
+    expect(first.version).toBe(2);
+    expect((await migrationStatus(test.database)).current).toBe(2);
+    const rest = await migrate(test.database);
+    expect(rest.applied[0]?.version).toBe(3);
+    expect(rest.version).toBe((await migrationStatus(test.database)).latest);
+  });
+
   it('refuses a schema newer than it knows', async () => {
     test = await createTestDatabase(dialect);
     await test.database.db

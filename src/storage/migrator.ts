@@ -1,15 +1,18 @@
 import { type Kysely, sql } from 'kysely';
 import { ColonyError } from '../errors/index.js';
 import type { Database } from './database.js';
-import type { Dialect } from './dialects/dialect.js';
+import type { MigrationDialect } from './dialects/dialect.js';
 import { migrations } from './migrations/index.js';
 import type { Schema } from './schema.js';
 
-/** One ordered, immutable schema change. Never edit a migration that has shipped; add a new one. */
+/**
+ * One ordered, immutable schema change. Never edit a migration that has shipped; add a new one.
+ * `up` gets only facts about its dialect, never code that can change (see migrations/index.ts).
+ */
 export interface Migration {
   version: number;
   name: string;
-  up(database: Kysely<Schema>, dialect: Dialect): Promise<void>;
+  up(database: Kysely<Schema>, dialect: MigrationDialect): Promise<void>;
 }
 
 export interface MigrationStatus {
@@ -18,13 +21,13 @@ export interface MigrationStatus {
   pending: Migration[];
 }
 
-async function ensureTable(database: Kysely<Schema>, dialect: Dialect): Promise<void> {
+async function ensureTable(database: Kysely<Schema>, dialect: MigrationDialect): Promise<void> {
   await database.schema
     .createTable('schema_migration')
     .ifNotExists()
     .addColumn('version', 'integer', (column) => column.primaryKey())
     .addColumn('name', 'text', (column) => column.notNull())
-    .addColumn('applied_at', dialect.bigint, (column) => column.notNull())
+    .addColumn('applied_at', dialect.columnTypes.bigint, (column) => column.notNull())
     .execute();
 }
 
@@ -50,13 +53,23 @@ export async function migrationStatus(database: Database): Promise<MigrationStat
   return { current, latest: latestVersion(), pending: migrations.filter((m) => m.version > current) };
 }
 
+export interface MigrateOptions {
+  /** Stop after this version (default: the latest). */
+  to?: number;
+}
+
 /**
  * Applies every pending migration, each in the same locked transaction, and refuses to run
  * against a schema newer than this build knows (a newer Colony has migrated it).
  */
-export async function migrate(database: Database): Promise<{ applied: Migration[]; version: number }> {
+export async function migrate(
+  database: Database,
+  options: MigrateOptions = {},
+): Promise<{ applied: Migration[]; version: number }> {
+  const { name, columnTypes } = database.dialect;
+  const facts: MigrationDialect = { name, columnTypes };
   return database.dialect.withMigrationLock(database.db, async (transaction) => {
-    await ensureTable(transaction, database.dialect);
+    await ensureTable(transaction, facts);
     const current = await currentVersion(transaction);
     const latest = latestVersion();
     if (current > latest) {
@@ -65,14 +78,17 @@ export async function migrate(database: Database): Promise<{ applied: Migration[
         `database schema is at version ${current} but this Colony knows only up to ${latest}; upgrade Colony`,
       );
     }
-    const pending = [...migrations].filter((m) => m.version > current).sort((a, b) => a.version - b.version);
+    const target = options.to ?? latest;
+    const pending = [...migrations]
+      .filter((m) => m.version > current && m.version <= target)
+      .sort((a, b) => a.version - b.version);
     for (const migration of pending) {
-      await migration.up(transaction, database.dialect);
+      await migration.up(transaction, facts);
       await transaction
         .insertInto('schema_migration')
         .values({ version: migration.version, name: migration.name, applied_at: Date.now() })
         .execute();
     }
-    return { applied: pending, version: Math.max(current, latest) };
+    return { applied: pending, version: Math.max(current, pending.at(-1)?.version ?? current) };
   });
 }

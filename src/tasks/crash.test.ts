@@ -58,8 +58,8 @@ describe.each(testDialects)('crash safety on %s', (dialect) => {
       .addColumn('task_id', 'text', (column) => column.notNull())
       .addColumn('claim', 'integer', (column) => column.notNull())
       .addColumn('pid', 'integer', (column) => column.notNull())
-      .addColumn('started_at', database.dialect.bigint, (column) => column.notNull())
-      .addColumn('finished_at', database.dialect.bigint)
+      .addColumn('started_at', database.dialect.columnTypes.bigint, (column) => column.notNull())
+      .addColumn('finished_at', database.dialect.columnTypes.bigint)
       .addPrimaryKeyConstraint('crash_run_pk', ['task_id', 'claim'])
       .execute();
     const services = {

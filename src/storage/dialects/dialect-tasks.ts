@@ -1,8 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../database.js';
 import type { Row, Schema } from '../schema.js';
-import { createPostgresTaskStore } from './postgres-tasks.js';
-import { createSqliteTaskStore } from './sqlite-tasks.js';
 
 /** A claimed task's fencing token: a completion or heartbeat only counts while it still matches. */
 export interface TaskLease {
@@ -71,8 +69,7 @@ const stores = new WeakMap<Database, TaskStore>();
 export function taskStore(database: Database): TaskStore {
   let store = stores.get(database);
   if (!store) {
-    store =
-      database.name === 'postgres' ? createPostgresTaskStore(database) : createSqliteTaskStore(database);
+    store = database.dialect.createTaskStore(database);
     stores.set(database, store);
   }
   return store;

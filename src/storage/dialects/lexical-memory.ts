@@ -1,8 +1,5 @@
 import type { Kysely } from 'kysely';
 import type { Schema } from '../schema.js';
-import type { DialectName } from './dialect.js';
-import { postgresMemoryIndex } from './postgres-memory.js';
-import { sqliteMemoryIndex } from './sqlite-memory.js';
 
 /** A memory row as the lexical index sees it. */
 export interface LexicalDocument {
@@ -30,19 +27,13 @@ export interface LexicalSearch {
 /**
  * The memory engine's dialect seam: SQLite FTS5 (bm25) or Postgres full text (tsvector + GIN,
  * ts_rank_cd). Both are written in the caller's transaction so the index never drifts from rows.
+ * Its tables were created by migration 0003 (literal DDL there): a change to them is a new
+ * migration, never an edit here.
  */
 export interface MemoryLexicalIndex {
-  /** Creates the index structures (called by migration 0003). */
-  migrate(database: Kysely<Schema>): Promise<void>;
-  /** Column type of `memory.embedding` (blob / bytea). */
-  readonly embeddingColumnType: 'blob' | 'bytea';
   allocateDocIds(transaction: Kysely<Schema>, count: number): Promise<Array<number | null>>;
   add(transaction: Kysely<Schema>, documents: readonly LexicalDocument[]): Promise<void>;
   remove(transaction: Kysely<Schema>, docIds: ReadonlyArray<number | null>): Promise<void>;
   /** Best first; `rank` is higher-is-better and only comparable within one query. */
   search(database: Kysely<Schema>, search: LexicalSearch): Promise<Array<{ id: string; rank: number }>>;
-}
-
-export function memoryLexicalIndex(dialect: DialectName): MemoryLexicalIndex {
-  return dialect === 'postgres' ? postgresMemoryIndex : sqliteMemoryIndex;
 }

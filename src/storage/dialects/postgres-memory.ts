@@ -17,13 +17,6 @@ const documentFrequency = createFrequencyCounter(async (database, term) => {
  * GIN index, so the index is maintained by the row write itself; ranked with `ts_rank_cd`.
  */
 export const postgresMemoryIndex: MemoryLexicalIndex = {
-  embeddingColumnType: 'bytea',
-  async migrate(database) {
-    await sql`alter table memory add column content_tsv tsvector generated always as (to_tsvector('english', content)) stored`.execute(
-      database,
-    );
-    await sql`create index memory_content_tsv on memory using gin (content_tsv)`.execute(database);
-  },
   async allocateDocIds(_transaction, count) {
     return Array.from({ length: count }, () => null);
   },

@@ -1,11 +1,9 @@
 import { createRequire } from 'node:module';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import type { Schema } from '../schema.js';
 import type { Dialect } from './dialect.js';
-
-const eventSequenceLock = 0x636f6c31; // "col1"
-const migrationLock = 0x636f6c30; // "col0"
+import { postgresDialect } from './postgres-dialect.js';
 
 const int8 = 20;
 const numeric = 1700;
@@ -40,19 +38,5 @@ export function openPostgres(connectionString: string, poolSize = 10): PostgresC
     // Idle client errors (server restarts) are reported by the next query; keep the process alive.
   });
   const kysely = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
-  const dialect: Dialect = {
-    name: 'postgres',
-    bigint: 'bigint',
-    double: 'double precision',
-    async lockEventSequence(transaction) {
-      await sql`select pg_advisory_xact_lock(${eventSequenceLock})`.execute(transaction);
-    },
-    async withMigrationLock(database, fn) {
-      return database.transaction().execute(async (transaction) => {
-        await sql`select pg_advisory_xact_lock(${migrationLock})`.execute(transaction);
-        return fn(transaction);
-      });
-    },
-  };
-  return { kysely, dialect, pool };
+  return { kysely, dialect: postgresDialect, pool };
 }

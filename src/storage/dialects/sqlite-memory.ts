@@ -23,12 +23,6 @@ const documentFrequency = createFrequencyCounter(async (database, expression) =>
  * restricted to the caller's scopes inside the index instead of after it.
  */
 export const sqliteMemoryIndex: MemoryLexicalIndex = {
-  embeddingColumnType: 'blob',
-  async migrate(database) {
-    await sql`create virtual table memory_fts using fts5(content, scope, tokenize = 'porter unicode61', content = '', contentless_delete = 1)`.execute(
-      database,
-    );
-  },
   async allocateDocIds(transaction, count) {
     const row = await sql<{ top: number | null }>`select max(doc_id) as top from memory`.execute(transaction);
     const start = Number(row.rows[0]?.top ?? 0) + 1;

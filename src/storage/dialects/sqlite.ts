@@ -5,6 +5,7 @@ import { Kysely } from 'kysely';
 import type { Schema } from '../schema.js';
 import type { Dialect } from './dialect.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
+import { sqliteDialect } from './sqlite-dialect.js';
 import { EmbeddedSqliteDialect } from './sqlite-driver.js';
 
 export interface SqliteConnection {
@@ -67,16 +68,5 @@ export function openSqlite(filename: string, options: SqliteOptions = {}): Sqlit
         }
       : {}),
   });
-  const dialect: Dialect = {
-    name: 'sqlite',
-    bigint: 'integer',
-    double: 'real',
-    async lockEventSequence() {},
-    async withMigrationLock(database, fn) {
-      // The driver begins transactions with BEGIN IMMEDIATE: the write lock is taken up front,
-      // so two processes cannot migrate at once.
-      return database.transaction().execute(fn);
-    },
-  };
-  return { kysely, dialect, raw, withWriter: (fn) => embedded.driver.withWriter(fn) };
+  return { kysely, dialect: sqliteDialect, raw, withWriter: (fn) => embedded.driver.withWriter(fn) };
 }

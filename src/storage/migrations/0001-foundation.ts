@@ -6,7 +6,8 @@ export const foundation: Migration = {
   version: 1,
   name: 'foundation',
   async up(db, dialect) {
-    const big = dialect.bigint;
+    const big = dialect.columnTypes.bigint;
+    const key = dialect.columnTypes.autoIncrementKey;
     await db.schema
       .createTable('org')
       .addColumn('id', 'text', (c) => c.primaryKey())
@@ -156,7 +157,7 @@ export const foundation: Migration = {
       .addColumn('step_count', 'integer', (c) => c.notNull())
       .addColumn('input_tokens', 'integer', (c) => c.notNull())
       .addColumn('output_tokens', 'integer', (c) => c.notNull())
-      .addColumn('cost_usd', dialect.double, (c) => c.notNull())
+      .addColumn('cost_usd', dialect.columnTypes.double, (c) => c.notNull())
       .addColumn('error', 'text')
       .addColumn('task_id', 'text')
       .addColumn('created_by', 'text')
@@ -191,8 +192,8 @@ export const foundation: Migration = {
 
     await db.schema
       .createTable('event')
-      .addColumn('seq', dialect.name === 'sqlite' ? 'integer' : 'bigserial', (c) =>
-        dialect.name === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey(),
+      .addColumn('seq', key.type, (c) =>
+        key.autoIncrement ? c.primaryKey().autoIncrement() : c.primaryKey(),
       )
       .addColumn('id', 'text', (c) => c.notNull().unique())
       .addColumn('org_id', 'text', (c) => c.notNull())
@@ -232,7 +233,7 @@ export const foundation: Migration = {
       .addColumn('model', 'text', (c) => c.notNull())
       .addColumn('input_tokens', 'integer', (c) => c.notNull())
       .addColumn('output_tokens', 'integer', (c) => c.notNull())
-      .addColumn('cost_usd', dialect.double, (c) => c.notNull())
+      .addColumn('cost_usd', dialect.columnTypes.double, (c) => c.notNull())
       .addColumn('created_at', big, (c) => c.notNull())
       .execute();
     await db.schema.createIndex('usage_log_org').on('usage_log').columns(['org_id', 'created_at']).execute();

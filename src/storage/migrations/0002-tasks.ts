@@ -11,7 +11,7 @@ export const tasks: Migration = {
   version: 2,
   name: 'tasks',
   async up(db, dialect) {
-    const big = dialect.bigint;
+    const big = dialect.columnTypes.bigint;
     // SQLite adds one column per ALTER TABLE.
     const columns: Array<[string, 'integer' | 'bigint' | 'text', string | number | null]> = [
       ['key_seq', big, null],

@@ -1,14 +1,28 @@
 import { sql } from 'kysely';
-import { memoryLexicalIndex } from '../dialects/lexical-memory.js';
+import type { DialectName } from '../dialects/dialect.js';
 import type { Migration } from '../migrator.js';
+
+/**
+ * The lexical index as this migration created it, written out: SQLite a contentless FTS5 table
+ * whose rowid is `memory.doc_id`, Postgres a generated tsvector column with a GIN index. The live
+ * index (storage/dialects/*-memory.ts) reads and writes these; it never creates them.
+ */
+const lexicalIndex: Record<DialectName, readonly string[]> = {
+  sqlite: [
+    `create virtual table memory_fts using fts5(content, scope, tokenize = 'porter unicode61', content = '', contentless_delete = 1)`,
+  ],
+  postgres: [
+    `alter table memory add column content_tsv tsvector generated always as (to_tsvector('english', content)) stored`,
+    `create index memory_content_tsv on memory using gin (content_tsv)`,
+  ],
+};
 
 /** The memory engine: memory rows, their tags, the change log and the lexical index. */
 export const memory: Migration = {
   version: 3,
   name: 'memory',
   async up(db, dialect) {
-    const big = dialect.bigint;
-    const lexical = memoryLexicalIndex(dialect.name);
+    const big = dialect.columnTypes.bigint;
     await db.schema
       .createTable('memory')
       .addColumn('id', 'text', (c) => c.primaryKey())
@@ -19,9 +33,9 @@ export const memory: Migration = {
       .addColumn('content', 'text', (c) => c.notNull())
       .addColumn('content_hash', 'text', (c) => c.notNull())
       .addColumn('subject', 'text')
-      .addColumn('importance', dialect.double, (c) => c.notNull())
-      .addColumn('confidence', dialect.double, (c) => c.notNull())
-      .addColumn('embedding', sql.raw(lexical.embeddingColumnType))
+      .addColumn('importance', dialect.columnTypes.double, (c) => c.notNull())
+      .addColumn('confidence', dialect.columnTypes.double, (c) => c.notNull())
+      .addColumn('embedding', dialect.columnTypes.blob)
       .addColumn('embedding_model', 'text')
       .addColumn('source_message_ids', 'text', (c) => c.notNull())
       .addColumn('run_id', 'text')
@@ -90,6 +104,6 @@ export const memory: Migration = {
       .columns(['memory_id', 'created_at'])
       .execute();
 
-    await lexical.migrate(db);
+    for (const statement of lexicalIndex[dialect.name]) await sql.raw(statement).execute(db);
   },
 };

@@ -8,7 +8,7 @@ export const orchestration: Migration = {
   version: 4,
   name: 'orchestration',
   async up(db, dialect) {
-    const big = dialect.bigint;
+    const big = dialect.columnTypes.bigint;
     await db.schema
       .createTable('mission')
       .addColumn('id', 'text', (c) => c.primaryKey())
@@ -24,7 +24,7 @@ export const orchestration: Migration = {
       .addColumn('replans', 'integer', (c) => c.notNull())
       .addColumn('input_tokens', big, (c) => c.notNull())
       .addColumn('output_tokens', big, (c) => c.notNull())
-      .addColumn('cost_usd', dialect.double, (c) => c.notNull())
+      .addColumn('cost_usd', dialect.columnTypes.double, (c) => c.notNull())
       .addColumn('task_id', 'text', (c) => c.notNull())
       .addColumn('deadline_at', big)
       .addColumn('created_by', 'text')
@@ -60,7 +60,7 @@ export const orchestration: Migration = {
       .addColumn('error', 'text')
       .addColumn('input_tokens', big, (c) => c.notNull())
       .addColumn('output_tokens', big, (c) => c.notNull())
-      .addColumn('cost_usd', dialect.double, (c) => c.notNull())
+      .addColumn('cost_usd', dialect.columnTypes.double, (c) => c.notNull())
       .addColumn('task_id', 'text', (c) => c.notNull())
       .addColumn('created_at', big, (c) => c.notNull())
       .addColumn('started_at', big)

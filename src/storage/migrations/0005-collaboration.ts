@@ -5,7 +5,7 @@ export const collaboration: Migration = {
   version: 5,
   name: 'collaboration',
   async up(db, dialect) {
-    const big = dialect.bigint;
+    const big = dialect.columnTypes.bigint;
     await db.schema
       .createTable('agent_handoff')
       .addColumn('id', 'text', (c) => c.primaryKey())

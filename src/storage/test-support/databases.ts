@@ -47,15 +47,18 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop(): P
   };
 }
 
-/** A fresh, migrated database of the given dialect. SQLite uses a temporary file unless `memory`. */
+/**
+ * A fresh database of the given dialect, migrated unless `migrated: false`. SQLite uses a
+ * temporary file unless `memory`.
+ */
 export async function createTestDatabase(
   dialect: DialectName,
-  options: { memory?: boolean; file?: string; backgroundCheckpoints?: boolean } = {},
+  options: { memory?: boolean; file?: string; backgroundCheckpoints?: boolean; migrated?: boolean } = {},
 ): Promise<TestDatabase> {
   if (dialect === 'postgres') {
     const created = await createPostgresDatabase();
     const database = openDatabase({ url: created.url, poolSize: 10 });
-    await migrate(database);
+    if (options.migrated !== false) await migrate(database);
     return {
       database,
       url: created.url,
@@ -71,7 +74,7 @@ export async function createTestDatabase(
   const directory = options.memory ? undefined : mkdtempSync(join(tmpdir(), 'colony-test-'));
   const url = options.file ?? (directory ? join(directory, 'colony.db') : ':memory:');
   const database = openDatabase({ url, backgroundCheckpoints: options.backgroundCheckpoints });
-  await migrate(database);
+  if (options.migrated !== false) await migrate(database);
   return {
     database,
     url,
