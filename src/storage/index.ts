@@ -1,4 +1,5 @@
 export { type Database, type Executor, type OpenDatabaseOptions, openDatabase } from './database.js';
+export { type DatabaseOutage, databaseOutageOf, databaseUnavailable } from './database-errors.js';
 export type { Dialect, DialectName } from './dialects/dialect.js';
 export {
   type ClaimRequest,
@@ -10,6 +11,12 @@ export {
 } from './dialects/dialect-tasks.js';
 export { parseJson, toJson } from './json.js';
 export { type Migration, type MigrationStatus, migrate, migrationStatus } from './migrator.js';
+export {
+  createOutageBackoff,
+  type OutageBackoff,
+  type OutageBackoffOptions,
+  type OutageLogger,
+} from './outage.js';
 export { type PreparedQuery, prepareInsert, preparePerShape, prepareQuery } from './prepared.js';
 export type { NewRow, Row, Schema } from './schema.js';
 export type { AgentHandoffTable, AgentMessageTable } from './schema-collaboration.js';
