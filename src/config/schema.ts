@@ -22,6 +22,8 @@ export const configSchema = z.object({
     .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
     .optional(),
   taskLeaseMs: z.coerce.number().int().min(500).max(3_600_000).default(30_000),
+  /** Postgres: longest a statement runs, or a query waits for a pooled connection; 0 = no limit. */
+  databaseStatementTimeoutMs: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   shutdownGraceMs: z.coerce.number().int().min(0).default(10_000),
   recentWindowTokens: z.coerce.number().int().min(256).default(8000),
   maxRunSteps: z.coerce.number().int().min(1).max(200).default(16),
@@ -49,6 +51,7 @@ export const environmentNames: Record<string, keyof Config> = {
   COLONY_REDIS_URL: 'redisUrl',
   COLONY_SHUTDOWN_GRACE_MS: 'shutdownGraceMs',
   COLONY_TASK_LEASE_MS: 'taskLeaseMs',
+  COLONY_DATABASE_STATEMENT_TIMEOUT_MS: 'databaseStatementTimeoutMs',
   COLONY_RECENT_WINDOW_TOKENS: 'recentWindowTokens',
   COLONY_MAX_RUN_STEPS: 'maxRunSteps',
   COLONY_PUBLIC_URL: 'publicUrl',

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
 import type { Dialect, DialectName } from './dialects/dialect.js';
-import { openPostgres } from './dialects/postgres.js';
+import { openPostgres, type PostgresOptions } from './dialects/postgres.js';
 import { openSqlite } from './dialects/sqlite.js';
 import { createGroupCommit } from './dialects/sqlite-group-commit.js';
 import type { Schema } from './schema.js';
@@ -31,10 +31,10 @@ export interface Database {
   };
 }
 
-export interface OpenDatabaseOptions {
-  /** `postgres://…` for Postgres, otherwise a SQLite file path or `:memory:`. */
+export interface OpenDatabaseOptions extends PostgresOptions {
+  /** `postgres://…` for Postgres, otherwise a SQLite file path or `:memory:`. The rest of
+   * `PostgresOptions` (pool size, statement timeout, connection events) applies to Postgres only. */
   url: string;
-  poolSize?: number;
   /** SQLite: checkpoint the write-ahead log on a background thread (default true). */
   backgroundCheckpoints?: boolean | undefined;
 }
@@ -53,7 +53,7 @@ function redact(url: string): string {
 export function openDatabase(options: OpenDatabaseOptions): Database {
   const isPostgres = /^postgres(ql)?:\/\//.test(options.url);
   if (isPostgres) {
-    const connection = openPostgres(options.url, options.poolSize);
+    const connection = openPostgres(options.url, options);
     return wrap(connection.kysely, connection.dialect, redact(options.url), { postgres: connection.pool });
   }
   const filename = options.url.replace(/^sqlite:(\/\/)?/, '');
