@@ -82,6 +82,66 @@ export async function failAttempt(
 }
 
 /**
+ * The attempt failed because the database was unavailable (unreachable, busy, full): not the
+ * task's fault, so the attempt is not counted. The lease is given back, the attempt recorded in
+ * `task_attempt` as `deferred`, and the task is ready again after `delayMs`. Fenced by the claim
+ * count like every transition; returns false when fenced out.
+ */
+export async function deferAttempt(
+  services: TaskServices,
+  task: TaskRecord,
+  deferral: { error: Error; workerId: string; delayMs: number },
+): Promise<boolean> {
+  const now = services.clock.now();
+  const runAt = now + deferral.delayMs;
+  return transact(services, async (transaction, outbox) => {
+    const updated = await transaction
+      .updateTable('task')
+      .set({
+        status: 'ready',
+        attempts: sql<number>`attempts - 1`,
+        run_at: runAt,
+        last_error: deferral.error.message,
+        locked_by: null,
+        locked_until: null,
+        updated_at: now,
+      })
+      .where('id', '=', task.id)
+      .where('claim_count', '=', task.claimCount)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) === 0) return false;
+    await transaction
+      .insertInto('task_attempt')
+      .values({
+        task_id: task.id,
+        attempt: task.attempts,
+        claim: task.claimCount,
+        org_id: task.orgId,
+        worker_id: deferral.workerId,
+        outcome: 'deferred',
+        error: describeError(deferral.error),
+        started_at: task.startedAt,
+        finished_at: now,
+      })
+      .execute();
+    await outbox.emit({
+      type: 'task-retry-scheduled',
+      orgId: task.orgId,
+      subjectId: task.id,
+      payload: {
+        kind: task.kind,
+        attempt: task.attempts,
+        error: deferral.error.message,
+        runAt,
+        counted: false,
+      },
+    });
+    return true;
+  });
+}
+
+/**
  * The handler returned `context.suspend(reason)`: the task waits without a lease (and the attempt
  * is not counted). A `resumeTask` that arrived while it was still running makes it ready at once.
  */
