@@ -36,10 +36,10 @@ describe.each(testDialects)('memory access statistics on %s', (dialect) => {
       tracker.record([memory.id], 2000);
       await eventually(() => lines.length > 0, 10_000);
       await new Promise((resolve) => setTimeout(resolve, 300)); // more failed flushes
-      expect(tracker.pendingCount).toBe(1); // not dropped
     } finally {
       await release();
     }
+    // Both hits land once the table is free again: the failed flushes dropped nothing.
     await eventually(async () => (await getMemory(context, memory.id)).accessCount === 2, 10_000);
     await tracker.close();
     await database.close();
