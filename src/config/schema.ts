@@ -58,6 +58,11 @@ export const configSchema = z.strictObject({
     env: 'COLONY_TASK_LEASE_MS',
     meaning: "task lease; a dead worker's task is reclaimed after it",
   }),
+  databaseStatementTimeoutMs: setting(z.coerce.number().int().min(0).max(3_600_000).default(30_000), {
+    env: 'COLONY_DATABASE_STATEMENT_TIMEOUT_MS',
+    meaning:
+      'Postgres: longest a statement runs, or a query waits for a pooled connection, before it fails as 503 `unavailable`; 0 = no limit',
+  }),
   bodyLimitBytes: setting(z.coerce.number().int().min(1024).max(100_000_000).default(1_048_576), {
     env: 'COLONY_BODY_LIMIT_BYTES',
     meaning: 'largest request body (413 beyond)',

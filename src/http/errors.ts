@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ColonyError, coerceError, type ErrorCode } from '../errors/index.js';
 import type { Logger } from '../observability/index.js';
+import { databaseUnavailable } from '../storage/index.js';
 
 const statusByCode: Record<ErrorCode, ContentfulStatusCode> = {
   invalid_input: 400,
@@ -47,16 +48,30 @@ function fromHttpException(exception: HTTPException): ColonyError {
   return new ColonyError('internal', exception.message);
 }
 
-/** Maps anything thrown by a route to the error body and status; logs server-side failures. */
+/**
+ * Maps anything thrown by a route to the error body and status; logs server-side failures. A
+ * database outage (unreachable, busy, full, timed out) is 503 `unavailable` with `Retry-After`.
+ */
 export function respondWithError(context: Context, thrown: unknown, logger: Logger): Response {
+  const outage = thrown instanceof ColonyError ? undefined : databaseUnavailable(thrown);
   const error =
     thrown instanceof ColonyError
       ? thrown
       : thrown instanceof HTTPException
         ? fromHttpException(thrown)
-        : new ColonyError('internal', 'internal error', undefined, { cause: thrown });
+        : (outage ?? new ColonyError('internal', 'internal error', undefined, { cause: thrown }));
   const status = statusOf(error.code);
-  if (status >= 500) {
+  if (outage) {
+    // Weather, not a bug: one line without a stack (every request of an outage gets here).
+    logger.warn(
+      {
+        requestId: context.get('requestId'),
+        outage: outage.details?.database,
+        error: coerceError(thrown).message,
+      },
+      'request failed: database unavailable',
+    );
+  } else if (status >= 500) {
     logger.error(
       { err: coerceError(error.cause ?? error), requestId: context.get('requestId') },
       'request failed',

@@ -1,3 +1,4 @@
+export { backoffDelay } from './backoff.js';
 export { type Clock, createManualClock, systemClock } from './clock.js';
 export { createIdGenerator, type IdGenerator } from './ids.js';
 export {

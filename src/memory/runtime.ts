@@ -78,9 +78,7 @@ export function createMemoryRuntime(services: Services, options: MemoryRuntimeOp
     ...options.settings,
     weights: { ...defaultWeights, ...options.settings?.weights },
   };
-  const access = new AccessTracker(services.database, settings.accessFlushMs, (error) =>
-    services.logger.warn({ err: error }, 'memory access statistics flush failed'),
-  );
+  const access = new AccessTracker(services.database, settings.accessFlushMs, services.logger);
   return {
     embedder,
     settings,

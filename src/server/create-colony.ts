@@ -23,7 +23,14 @@ import {
   createRunResumer,
   createRunScheduler,
 } from '../runtime/index.js';
-import { type Database, migrate, migrationStatus, openDatabase } from '../storage/index.js';
+import {
+  createOutageBackoff,
+  type Database,
+  databaseOutageOf,
+  migrate,
+  migrationStatus,
+  openDatabase,
+} from '../storage/index.js';
 import {
   createBuiltinTaskHandlers,
   createScheduler,
@@ -61,7 +68,15 @@ export interface CreateColonyOptions {
  */
 export async function createColony(options: CreateColonyOptions): Promise<Colony> {
   const { config, logger } = options;
-  const database = openDatabase({ url: databaseUrlOf(config), traceSqlMs: config.traceSqlMs });
+  // Connections that fail (a Postgres restart) are discarded and replaced; the outage is logged once.
+  const connections = createOutageBackoff(logger, 'database connections');
+  const database = openDatabase({
+    url: databaseUrlOf(config),
+    traceSqlMs: config.traceSqlMs,
+    statementTimeoutMs: config.databaseStatementTimeoutMs,
+    onConnectionError: (error) => connections.failed(error),
+    onConnect: () => connections.succeeded(),
+  });
   try {
     await migrate(database);
   } catch (error) {
@@ -112,7 +127,10 @@ export async function createColony(options: CreateColonyOptions): Promise<Colony
         checks.migrations =
           status.pending.length === 0 ? `ok (version ${status.current})` : `${status.pending.length} pending`;
       } catch (error) {
-        checks.database = `unreachable: ${error instanceof Error ? error.message : String(error)}`;
+        // Not ready during an outage (a load balancer sends elsewhere); ready again when it ends.
+        const outage = databaseOutageOf(error);
+        const message = error instanceof Error ? error.message : String(error);
+        checks.database = outage ? `unavailable (${outage}): ${message}` : `error: ${message}`;
       }
       checks.workers = workers ? 'running' : 'disabled in this process';
       const ready = checks.database === 'ok' && (checks.migrations ?? '').startsWith('ok');

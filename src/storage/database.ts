@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
 import { type Connection, openConnection } from './dialects/connection.js';
 import type { Dialect, DialectName } from './dialects/dialect.js';
+import type { PostgresOptions } from './dialects/postgres.js';
 import type { Schema } from './schema.js';
 
 /** A query builder: the database itself or an open transaction. */
@@ -33,10 +34,10 @@ export interface Database {
   };
 }
 
-export interface OpenDatabaseOptions {
-  /** `postgres://…` for Postgres, otherwise a SQLite file path or `:memory:`. */
+export interface OpenDatabaseOptions extends PostgresOptions {
+  /** `postgres://…` for Postgres, otherwise a SQLite file path or `:memory:`. The rest of
+   * `PostgresOptions` (pool size, statement timeout, connection events) applies to Postgres only. */
   url: string;
-  poolSize?: number;
   /** SQLite: checkpoint the write-ahead log on a background thread (default true). */
   backgroundCheckpoints?: boolean | undefined;
   /** SQLite: print statements slower than this many milliseconds to stderr (`traceSqlMs`). */

@@ -1,4 +1,5 @@
 export { type Database, type Executor, type OpenDatabaseOptions, openDatabase } from './database.js';
+export { type DatabaseOutage, databaseOutageOf, databaseUnavailable } from './database-errors.js';
 export type { ColumnTypes, Dialect, DialectName, MigrationDialect } from './dialects/dialect.js';
 export {
   type ClaimRequest,
@@ -17,6 +18,12 @@ export {
   migrate,
   migrationStatus,
 } from './migrator.js';
+export {
+  createOutageBackoff,
+  type OutageBackoff,
+  type OutageBackoffOptions,
+  type OutageLogger,
+} from './outage.js';
 export { type PreparedQuery, prepareInsert, preparePerShape, prepareQuery } from './prepared.js';
 export type { NewRow, Row, Schema } from './schema.js';
 export type { AgentHandoffTable, AgentMessageTable } from './schema-collaboration.js';

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deferred } from '../kernel/test-support/deferred.js';
 import type { Database } from './database.js';
+import { databaseUnavailable } from './database-errors.js';
 import { createGroupCommit } from './dialects/sqlite-group-commit.js';
 import { createTestDatabase, type TestDatabase, testDialects } from './test-support/databases.js';
 
@@ -139,9 +140,32 @@ describe.runIf(testDialects.includes('sqlite'))('group commit (sqlite)', () => {
       database.transaction(insert('after')),
     ]);
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected', 'fulfilled']);
-    expect(String((outcomes[0] as PromiseRejectedResult).reason)).toMatch(/no such savepoint|no transaction/);
+    // The batch-mate fails with the error that ended the transaction, not "no such savepoint".
+    expect(String((outcomes[0] as PromiseRejectedResult).reason)).toMatch(/the unit failed/);
     expect(String((outcomes[1] as PromiseRejectedResult).reason)).toMatch(/the unit failed/);
     expect(await names(database)).toEqual(['after']);
+  });
+
+  it('fails a full database’s batch as unavailable (full), keeps none of it, and writes again with space', async () => {
+    const { database } = test;
+    const writer = database.native.sqlite;
+    if (!writer) throw new Error('no writer');
+    const pages = Number(writer.pragma('page_count', { simple: true }));
+    writer.pragma(`max_page_count = ${pages}`); // the file may not grow: a database that is full
+    const big = 'x'.repeat(64_000);
+    const outcomes = await Promise.allSettled([
+      database.transaction(insert('small')),
+      database.transaction(insert(big)),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
+    for (const outcome of outcomes) {
+      const error = databaseUnavailable((outcome as PromiseRejectedResult).reason);
+      expect(error?.details).toEqual({ database: 'full', retryAfterSeconds: 30 });
+    }
+    expect(await names(database)).toEqual([]);
+    writer.pragma(`max_page_count = ${pages + 1000}`); // space returns
+    await database.transaction(insert(big));
+    expect(await names(database)).toEqual([big]);
   });
 
   it('fails the queued units when another process holds the write lock past the busy timeout, then recovers', async () => {

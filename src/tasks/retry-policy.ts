@@ -1,4 +1,5 @@
 import { ColonyError, isColonyError } from '../errors/index.js';
+import { backoffDelay } from '../kernel/index.js';
 
 export interface BackoffOptions {
   baseMs?: number;
@@ -7,10 +8,7 @@ export interface BackoffOptions {
 
 /** Exponential backoff with jitter: a delay drawn from [½, 1] × min(max, base × 2^(attempt−1)). */
 export function retryDelay(attempt: number, options: BackoffOptions = {}, random = Math.random): number {
-  const base = options.baseMs ?? 1000;
-  const max = options.maxMs ?? 3_600_000;
-  const ceiling = Math.min(max, base * 2 ** Math.max(0, attempt - 1));
-  return Math.round(ceiling * (0.5 + random() * 0.5));
+  return backoffDelay(attempt, { baseMs: options.baseMs ?? 1000, maxMs: options.maxMs ?? 3_600_000 }, random);
 }
 
 /** Marks an error as permanent: the task fails at once instead of being retried. */

@@ -1,10 +1,13 @@
+import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createManualClock } from '../kernel/index.js';
+import { openDatabase } from '../storage/index.js';
 import { testDialects } from '../storage/test-support/databases.js';
+import { holdTable } from '../storage/test-support/hold-lock.js';
 import { listScheduledJobs, scheduleJob } from './scheduled-jobs.js';
 import { createScheduler } from './scheduler.js';
 import { listTasks } from './task-queries.js';
-import { createTaskHarness, type TaskHarness } from './test-support/harness.js';
+import { createTaskHarness, eventually, type TaskHarness } from './test-support/harness.js';
 
 describe.each(testDialects)('cron scheduler on %s', (dialect) => {
   let harness: TaskHarness;
@@ -57,6 +60,40 @@ describe.each(testDialects)('cron scheduler on %s', (dialect) => {
     clock.advance(60_000);
     await first.tick();
     expect(first.isLeader()).toBe(true);
+  });
+
+  it('rides out a database outage: backs off, logs it once, and leads again afterwards', async () => {
+    const lines: Array<{ level: number; msg: string }> = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    // A handle of its own whose statements give up quickly, so the held lock below is an outage.
+    const database = openDatabase({
+      url: harness.url,
+      statementTimeoutMs: 100,
+      backgroundCheckpoints: false,
+    });
+    database.native.sqlite?.pragma('busy_timeout = 20');
+    const scheduler = createScheduler(
+      { ...harness.services, database, logger },
+      { leaseMs: 3000, tickMs: 10 },
+    );
+    scheduler.start();
+    await eventually(() => scheduler.isLeader(), 10_000);
+    const release = await holdTable(dialect, harness.url, 'leader_lease');
+    try {
+      await eventually(() => !scheduler.isLeader(), 10_000);
+      await new Promise((resolve) => setTimeout(resolve, 500)); // fifty ticks' worth of outage
+      expect(scheduler.isLeader()).toBe(false);
+    } finally {
+      await release();
+    }
+    await eventually(() => scheduler.isLeader(), 10_000);
+    await scheduler.stop();
+    await database.close();
+    const outage = lines.filter((line) => line.msg.startsWith('scheduler'));
+    expect(outage.map((line) => line.msg)).toEqual([
+      expect.stringMatching(/^scheduler: database unavailable \((busy|timeout)\)/),
+      'scheduler: database available again',
+    ]);
   });
 
   it('rejects an invalid cron expression', async () => {

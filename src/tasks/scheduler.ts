@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { coerceError } from '../errors/index.js';
+import { createOutageBackoff } from '../storage/index.js';
 import type { TaskServices } from './enqueue-task.js';
 import { enqueueTask } from './enqueue-task.js';
 import { acquireLeadership, releaseLeadership } from './leader-lease.js';
@@ -30,6 +30,8 @@ export interface Scheduler {
  * fires once on catch-up (for its earliest missed time) and then continues at the next time after
  * now — never once per missed slot. Each firing is an enqueue with the idempotency key
  * `cron:<job id>:<scheduled time>`, so a leader change mid-tick cannot fire a slot twice.
+ * Through a database outage it skips ticks with backoff, no longer counts itself leader, and takes
+ * the lease again (or finds another holder) when the database returns.
  */
 export function createScheduler(services: TaskServices, options: SchedulerOptions = {}): Scheduler {
   const leaseMs = options.leaseMs ?? 30_000;
@@ -38,6 +40,9 @@ export function createScheduler(services: TaskServices, options: SchedulerOption
   let leader = false;
   let timer: NodeJS.Timeout | undefined;
   let ticking: Promise<number> | undefined;
+  const backoff = createOutageBackoff(services.logger, 'scheduler');
+  /** After a failed tick, ticks are skipped until then (exponential, capped; logged once). */
+  let resumeAt = 0;
 
   const fireDue = async (): Promise<number> => {
     const now = services.clock.now();
@@ -94,10 +99,14 @@ export function createScheduler(services: TaskServices, options: SchedulerOption
     start() {
       if (timer) return;
       timer = setInterval(() => {
-        tickOnce().catch((error: unknown) => {
-          leader = false;
-          services.logger.warn({ err: coerceError(error) }, 'scheduler tick failed');
-        });
+        if (ticking || performance.now() < resumeAt) return;
+        tickOnce().then(
+          () => backoff.succeeded(),
+          (error: unknown) => {
+            leader = false;
+            resumeAt = performance.now() + backoff.failed(error);
+          },
+        );
       }, tickMs);
     },
     async stop() {

@@ -59,6 +59,40 @@ describe.each(testDialects)('worker pool on %s', (dialect) => {
     expect(JSON.parse(attempts[1]?.error ?? '{}').message).toBe('boom 2');
   });
 
+  it('defers an attempt a database outage broke without counting it, then runs the task again', async () => {
+    const { services, orgId } = harness;
+    let calls = 0;
+    harness.pool({
+      handlers: {
+        unlucky: async () => {
+          calls++;
+          // What the pg driver throws when the server restarts under a query.
+          if (calls === 1) throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+          return 'ok';
+        },
+      },
+    });
+    const task = await enqueueTask(services, { orgId, kind: 'unlucky', maxAttempts: 1 });
+    const done = await waitForTask(services, task.id, { timeoutMs: 10_000 });
+    expect(done.status).toBe('succeeded'); // with maxAttempts 1: the outage did not use it up
+    expect(done.attempts).toBe(1);
+    expect(calls).toBe(2);
+    const attempts = await services.database.db
+      .selectFrom('task_attempt')
+      .select(['attempt', 'claim', 'outcome', 'error'])
+      .where('task_id', '=', task.id)
+      .execute();
+    expect(attempts.map((row) => [row.attempt, row.claim, row.outcome])).toEqual([[1, 1, 'deferred']]);
+    expect(JSON.parse(attempts[0]?.error ?? '{}').message).toBe('read ECONNRESET');
+    const events = await services.database.db
+      .selectFrom('event')
+      .select('payload')
+      .where('subject_id', '=', task.id)
+      .where('type', '=', 'task-retry-scheduled')
+      .execute();
+    expect(events.map((row) => JSON.parse(row.payload).counted)).toEqual([false]);
+  });
+
   it('dead-letters after maxAttempts with the reason', async () => {
     const { services, orgId } = harness;
     harness.pool({

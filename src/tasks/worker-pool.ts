@@ -1,8 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ColonyError, coerceError } from '../errors/index.js';
-import { sleep } from '../kernel/index.js';
-import { type SucceededTask, taskStore, toJson } from '../storage/index.js';
+import { backoffDelay, sleep } from '../kernel/index.js';
+import {
+  createOutageBackoff,
+  databaseOutageOf,
+  type SucceededTask,
+  taskStore,
+  toJson,
+} from '../storage/index.js';
 import type { TaskServices } from './enqueue-task.js';
 import { expireDeadLocalLeases, reclaimDeadLocalWorkers } from './reclaim-dead-workers.js';
 import { reclaimExpired } from './reclaim-expired.js';
@@ -10,7 +16,7 @@ import { isRetryable } from './retry-policy.js';
 import { createRunContext, isSuspendSignal } from './run-context.js';
 import { toTaskRecord } from './task-record.js';
 import { taskSignals } from './task-signals.js';
-import { failAttempt, releaseLease, suspendRunning } from './task-transitions.js';
+import { deferAttempt, failAttempt, releaseLease, suspendRunning } from './task-transitions.js';
 import type { TaskRecord, WorkerPool, WorkerPoolOptions } from './types.js';
 
 type AbortKind = 'cancel' | 'lease-lost' | 'timeout' | 'deadline' | 'shutdown';
@@ -25,11 +31,18 @@ interface Execution {
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: Error };
 
+/** How long a task whose attempt a database outage broke waits, by its claim count. */
+const deferral = { baseMs: 1000, maxMs: 60_000 };
+
 /**
  * Runs handlers for claimed tasks, at most `concurrency` at once. One loop claims in batches and
  * records successes in batches (one transaction per cycle); failures, suspensions and releases are
  * rarer and go through their own transactions. Leases are renewed for all running tasks every
  * `leaseMs / 3`; expired leases anywhere are reclaimed every `leaseMs / 2`.
+ *
+ * A database outage stops nothing for good: each loop backs off (logging the outage once) and
+ * resumes when the database answers; a transition waits for it; an attempt the outage broke is
+ * deferred, not counted (see `deferAttempt`).
  *
  * @example
  * const pool = createWorkerPool(services, { concurrency: 8, handlers: { 'send-report': sendReport } });
@@ -52,6 +65,11 @@ export function createWorkerPool(services: TaskServices, options: WorkerPoolOpti
   let wakeLoop: (() => void) | undefined;
   let loopDone: Promise<void> = Promise.resolve();
   const stops: Array<() => unknown> = [];
+  const logger = services.logger.child({ workerId });
+  const claimBackoff = createOutageBackoff(logger, 'task claims');
+  const transitionBackoff = createOutageBackoff(logger, 'task transitions');
+  /** While stopping, transitions stop waiting for the database at this time. */
+  let giveUpAt = Number.POSITIVE_INFINITY;
 
   const kick = () => {
     kicked = true;
@@ -75,13 +93,30 @@ export function createWorkerPool(services: TaskServices, options: WorkerPoolOpti
     execution.controller.abort(reason);
   };
 
-  const track = (execution: Execution, transition: Promise<unknown>) => {
-    const tracked = transition
+  /** Runs a transition until the database takes it; an outage is waited out with backoff. */
+  const persist = async (write: () => Promise<unknown>): Promise<unknown> => {
+    for (;;) {
+      try {
+        const result = await write();
+        transitionBackoff.succeeded();
+        return result;
+      } catch (error) {
+        if (!databaseOutageOf(error) || Date.now() > giveUpAt) throw error;
+        await sleep(transitionBackoff.failed(error));
+      }
+    }
+  };
+
+  /** Waits `milliseconds`, or less when the pool stops meanwhile. */
+  const pause = async (milliseconds: number) => {
+    const until = performance.now() + milliseconds;
+    while (state === 'running' && performance.now() < until) await waitForKick(until - performance.now());
+  };
+
+  const track = (execution: Execution, transition: () => Promise<unknown>) => {
+    const tracked = persist(transition)
       .catch((error: unknown) => {
-        services.logger.warn(
-          { err: coerceError(error), taskId: execution.task.id },
-          'task transition failed',
-        );
+        logger.warn({ err: coerceError(error), taskId: execution.task.id }, 'task transition failed');
       })
       .finally(() => {
         transitions.delete(tracked);
@@ -103,7 +138,8 @@ export function createWorkerPool(services: TaskServices, options: WorkerPoolOpti
       return;
     }
     if (outcome.ok && isSuspendSignal(outcome.value)) {
-      track(execution, suspendRunning(services, task, outcome.value.reason));
+      const { reason } = outcome.value;
+      track(execution, () => suspendRunning(services, task, reason));
       return;
     }
     if (outcome.ok) {
@@ -113,15 +149,21 @@ export function createWorkerPool(services: TaskServices, options: WorkerPoolOpti
       return;
     }
     if (kind === 'shutdown') {
-      track(execution, releaseLease(services, task));
+      track(execution, () => releaseLease(services, task));
+      return;
+    }
+    const outage = kind === undefined ? databaseOutageOf(outcome.error) : undefined;
+    if (outage && outage !== 'timeout') {
+      // A slow statement may be the task's own doing and counts; a database that is gone does not.
+      const deferred = { error: outcome.error, workerId, delayMs: backoffDelay(task.claimCount, deferral) };
+      track(execution, () => deferAttempt(services, task, deferred));
       return;
     }
     const timedOut = kind === 'timeout' || kind === 'deadline';
     const reason = execution.controller.signal.reason;
     const error = timedOut && reason instanceof Error ? reason : outcome.error;
     const retryable = kind === 'deadline' ? false : isRetryable(error);
-    track(
-      execution,
+    track(execution, () =>
       failAttempt(services, task, { error, retryable, workerId, backoff: options.backoff ?? {} }),
     );
   };
@@ -208,17 +250,15 @@ export function createWorkerPool(services: TaskServices, options: WorkerPoolOpti
   };
 
   const loop = async () => {
-    let failures = 0;
     while (state === 'running') {
       await new Promise<void>((resolve) => setImmediate(resolve));
       kicked = false;
       try {
-        if (await cycle()) continue;
-        failures = 0;
+        const more = await cycle();
+        claimBackoff.succeeded();
+        if (more) continue;
       } catch (error) {
-        failures++;
-        services.logger.warn({ err: coerceError(error), workerId }, 'task claim cycle failed');
-        await sleep(Math.min(2000, 25 * 2 ** failures));
+        await pause(claimBackoff.failed(error));
         continue;
       }
       if (!kicked && state === 'running') await waitForKick(pollIntervalMs);
@@ -234,14 +274,20 @@ export function createWorkerPool(services: TaskServices, options: WorkerPoolOpti
     if (result.readied > 0) signals.wake();
   };
 
-  /** Runs `fn` every `milliseconds`, never overlapping; the stop function waits for a run in flight. */
-  const every = (milliseconds: number, fn: () => Promise<unknown>) => {
+  /**
+   * Runs `fn` every `milliseconds`, never overlapping; the stop function waits for a run in flight.
+   * Through an outage it keeps its period (a third of a lease at most: a longer pause would lose
+   * leases) and logs once.
+   */
+  const every = (subject: string, milliseconds: number, fn: () => Promise<unknown>) => {
+    const backoff = createOutageBackoff(logger, subject);
     let current: Promise<unknown> | undefined;
     const timer = setInterval(() => {
       if (current) return;
       current = fn()
-        .catch((error: unknown) =>
-          services.logger.warn({ err: coerceError(error), workerId }, 'task timer failed'),
+        .then(
+          () => backoff.succeeded(),
+          (error: unknown) => backoff.failed(error),
         )
         .finally(() => {
           current = undefined;
@@ -275,11 +321,11 @@ export function createWorkerPool(services: TaskServices, options: WorkerPoolOpti
     start() {
       if (state !== 'idle') return;
       state = 'running';
-      stopHeartbeats = every(Math.max(10, Math.floor(leaseMs / 3)), heartbeatAll);
+      stopHeartbeats = every('task heartbeats', Math.max(10, Math.floor(leaseMs / 3)), heartbeatAll);
       const reclaimMs = options.reclaimIntervalMs ?? Math.max(50, Math.floor(leaseMs / 2));
       const recoverLocal = options.recoverLocalWorkers !== false;
       stops.push(
-        every(reclaimMs, async () => {
+        every('task lease reclaims', reclaimMs, async () => {
           if (recoverLocal) await expireDeadLocalLeases(services);
           if ((await reclaimExpired(services)) > 0) kick();
         }),
@@ -289,21 +335,22 @@ export function createWorkerPool(services: TaskServices, options: WorkerPoolOpti
         recovery = reclaimDeadLocalWorkers(services)
           .then((reclaimed) => {
             if (reclaimed > 0) {
-              services.logger.info({ workerId, reclaimed }, 'reclaimed tasks of dead local workers');
+              logger.info({ reclaimed }, 'reclaimed tasks of dead local workers');
               kick();
             }
           })
           .catch((error: unknown) =>
-            services.logger.warn({ err: coerceError(error), workerId }, 'local worker recovery failed'),
+            logger.warn({ err: coerceError(error) }, 'local worker recovery failed'),
           );
       }
       stops.push(signals.onWake(kick));
-      stops.push(store.listen(kick));
+      stops.push(store.listen(kick, createOutageBackoff(logger, 'task wake-ups (LISTEN)', { baseMs: 250 })));
       loopDone = loop();
     },
     async stop({ drainMs = 10_000 } = {}) {
       if (state !== 'running') return;
       state = 'stopping';
+      giveUpAt = Date.now() + drainMs + 1000;
       kick();
       await loopDone;
       await recovery;
@@ -322,11 +369,11 @@ export function createWorkerPool(services: TaskServices, options: WorkerPoolOpti
         if (execution.settled) continue;
         execution.settled = true; // a handler ignoring its signal: give the lease back anyway
         for (const cleanup of execution.cleanup) cleanup();
-        track(execution, releaseLease(services, execution.task));
+        track(execution, () => releaseLease(services, execution.task));
       }
       await Promise.all([...transitions]);
       await flush().catch((error: unknown) => {
-        services.logger.warn({ err: coerceError(error), workerId }, 'final task flush failed');
+        logger.warn({ err: coerceError(error) }, 'final task flush failed');
       });
       await stopHeartbeats();
       state = 'stopped';

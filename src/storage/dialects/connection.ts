@@ -30,7 +30,7 @@ function redact(url: string): string {
 /** Postgres for `postgres://` URLs, SQLite (with group commit, decision 0009) for anything else. */
 export function openConnection(options: OpenDatabaseOptions): Connection {
   if (/^postgres(ql)?:\/\//.test(options.url)) {
-    const connection = openPostgres(options.url, options.poolSize);
+    const connection = openPostgres(options.url, options);
     return {
       kysely: connection.kysely,
       dialect: connection.dialect,

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../database.js';
+import type { OutageBackoff } from '../outage.js';
 import type { Row, Schema } from '../schema.js';
 
 /** A claimed task's fencing token: a completion or heartbeat only counts while it still matches. */
@@ -59,8 +60,11 @@ export interface TaskStore {
   lockTasks(transaction: Kysely<Schema>, ids: readonly string[]): Promise<void>;
   /** Inside a transaction: tells other processes' workers that tasks became claimable (at commit). */
   notify(transaction: Kysely<Schema>): Promise<void>;
-  /** Calls `onWake` when another process notifies; reconnects on error. Returns a stop function. */
-  listen(onWake: () => void): () => Promise<void>;
+  /**
+   * Calls `onWake` when another process notifies; on a connection error reconnects after the
+   * delays of `backoff`, which also logs the outage. Returns a stop function.
+   */
+  listen(onWake: () => void, backoff: OutageBackoff): () => Promise<void>;
 }
 
 const stores = new WeakMap<Database, TaskStore>();

@@ -22,6 +22,8 @@ export const postgresDialect: Dialect = {
   },
   async withMigrationLock(database, fn) {
     return database.transaction().execute(async (transaction) => {
+      // Migrations may build indexes over big tables, and wait for another process's migrations.
+      await sql`set local statement_timeout = 0`.execute(transaction);
       await sql`select pg_advisory_xact_lock(${migrationLock})`.execute(transaction);
       return fn(transaction);
     });

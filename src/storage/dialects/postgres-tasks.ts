@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type pg from 'pg';
 import type { Database } from '../database.js';
+import type { OutageBackoff } from '../outage.js';
 import type { Row } from '../schema.js';
 import type { TaskCycleResult, TaskStore } from './dialect-tasks.js';
 
@@ -155,24 +156,28 @@ export function createPostgresTaskStore(database: Database): TaskStore {
     async notify(transaction) {
       await sql`select pg_notify(${taskChannel}, '')`.execute(transaction);
     },
-    listen(onWake) {
-      return listen(pool, onWake);
+    listen(onWake, backoff) {
+      return listen(pool, onWake, backoff);
     },
   };
 }
 
-/** Holds one pooled connection on LISTEN; on error it is destroyed and replaced after a pause. */
-function listen(pool: pg.Pool, onWake: () => void): () => Promise<void> {
+/**
+ * Holds one pooled connection on LISTEN. When it fails (a server restart) it is discarded, the
+ * pool polls once, and a new one is opened with backoff until the server answers again.
+ */
+function listen(pool: pg.Pool, onWake: () => void, backoff: OutageBackoff): () => Promise<void> {
   let stopped = false;
   let client: pg.PoolClient | undefined;
   let retry: NodeJS.Timeout | undefined;
 
-  const reconnectSoon = () => {
+  const reconnectLater = (error: unknown) => {
+    const delay = backoff.failed(error);
     if (stopped || retry) return;
     retry = setTimeout(() => {
       retry = undefined;
       void connect();
-    }, 1000);
+    }, delay);
     retry.unref();
   };
 
@@ -192,7 +197,7 @@ function listen(pool: pg.Pool, onWake: () => void): () => Promise<void> {
         if (client === current) client = undefined;
         release(error);
         onWake(); // a notification may have been lost: poll once now
-        reconnectSoon();
+        reconnectLater(error);
       });
       await current.query(`listen ${taskChannel}`);
       if (stopped) {
@@ -200,12 +205,13 @@ function listen(pool: pg.Pool, onWake: () => void): () => Promise<void> {
         return;
       }
       client = current;
+      if (backoff.failing) onWake(); // notifications sent while no one listened are lost
+      backoff.succeeded();
     } catch (error) {
       release(error instanceof Error ? error : true);
-      reconnectSoon();
+      reconnectLater(error);
     }
   };
-
   void connect();
   return async () => {
     stopped = true;

@@ -27,16 +27,39 @@ export interface PostgresConnection {
   pool: pg.Pool;
 }
 
-export function openPostgres(connectionString: string, poolSize = 10): PostgresConnection {
+export interface PostgresOptions {
+  poolSize?: number;
+  /**
+   * Longest a statement may run (Postgres `statement_timeout`, lock waits included) and longest a
+   * query waits for a pooled connection; 0 waits forever. Migrations are exempt.
+   */
+  statementTimeoutMs?: number;
+  /** A pooled connection failed (the server restarted, the network broke); it is discarded. */
+  onConnectionError?: (error: Error) => void;
+  /** A new pooled connection was opened. */
+  onConnect?: () => void;
+}
+
+export function openPostgres(connectionString: string, options: PostgresOptions = {}): PostgresConnection {
   const driver = loadDriver();
+  const timeout = options.statementTimeoutMs ?? 0;
   const pool = new driver.Pool({
     connectionString,
-    max: poolSize,
+    max: options.poolSize ?? 10,
     types: { getTypeParser: typeParserOf(driver) },
+    keepAlive: true,
+    ...(timeout > 0 ? { statement_timeout: timeout, connectionTimeoutMillis: timeout } : {}),
   });
-  pool.on('error', () => {
-    // Idle client errors (server restarts) are reported by the next query; keep the process alive.
+  const connectionFailed = (error: Error) => options.onConnectionError?.(error);
+  // A checked-out client has no 'error' listener of the pool's: a server restart during a query or
+  // a transaction would emit an unhandled 'error' and end the process. Every client gets one for
+  // life; the failed query rejects on its own, and the pool discards the client on release.
+  pool.on('connect', (client) => {
+    client.on('error', connectionFailed);
+    options.onConnect?.();
   });
+  // The pool removes an idle client that fails and emits it here too; its own listener reported it.
+  pool.on('error', () => {});
   const kysely = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   return { kysely, dialect: postgresDialect, pool };
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { until } from '../../server/test-support/spawn-server.js';
@@ -46,7 +47,7 @@ describe('background WAL checkpoints (sqlite)', () => {
         intervalMs: 10,
         onError: (message) => failures.push(message),
       });
-      await until('a failed checkpoint', () => (failures.length >= 2 ? true : undefined), 10_000);
+      await until('a failed checkpoint', () => (failures.length >= 1 ? true : undefined), 10_000);
       await failing.stop();
       expect(failures[0]).toMatch(/not a database/);
 
@@ -60,6 +61,37 @@ describe('background WAL checkpoints (sqlite)', () => {
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }
+  });
+
+  it('reports a failing streak once, backs off, and reports the recovery', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'colony-checkpointer-'));
+    const file = join(directory, 'held.db');
+    // A connection in exclusive locking mode holds the file: every checkpoint is refused.
+    const holder = new BetterSqlite3(file);
+    holder.pragma('journal_mode = WAL');
+    holder.pragma('locking_mode = EXCLUSIVE');
+    holder.exec('create table held (id integer)');
+    const failures: string[] = [];
+    const recoveries: number[] = [];
+    const checkpointer = startCheckpointer(file, {
+      intervalMs: 5,
+      maxBackoffMs: 40,
+      onError: (message) => failures.push(message),
+      onRecover: (failed) => recoveries.push(failed),
+    });
+    try {
+      await until('a refused checkpoint', () => (failures.length > 0 ? true : undefined), 10_000);
+      await new Promise((resolve) => setTimeout(resolve, 600)); // several more refused attempts
+      holder.close();
+      await until('a checkpoint to succeed again', () => (recoveries.length > 0 ? true : undefined), 10_000);
+    } finally {
+      if (holder.open) holder.close();
+      await checkpointer.stop();
+      rmSync(directory, { recursive: true, force: true });
+    }
+    expect(failures).toEqual(['database is locked']);
+    expect(recoveries).toHaveLength(1);
+    expect(recoveries[0]).toBeGreaterThan(1);
   });
 
   it('leaves the log alone when switched off', async () => {

@@ -9,8 +9,12 @@ export interface Checkpointer {
 export interface CheckpointerOptions {
   /** How often the thread runs a passive checkpoint. */
   intervalMs?: number;
-  /** A checkpoint failed, or the thread did. */
+  /** Longest wait between attempts while checkpoints fail (default 10 s). */
+  maxBackoffMs?: number;
+  /** The first checkpoint of a failing streak failed, or the thread did. */
   onError?: (message: string) => void;
+  /** A checkpoint succeeded after `failedAttempts` failed ones. */
+  onRecover?: (failedAttempts: number) => void;
 }
 
 // The thread's code, evaluated as CommonJS: it runs the same way from `dist/` and under tsx or
@@ -21,21 +25,28 @@ const Database = require(workerData.driver);
 const message = (error) => String((error && error.message) || error);
 let db;
 try {
-  db = new Database(workerData.filename, { fileMustExist: true });
+  // A short busy wait: a lock held for longer is a failing attempt, retried with backoff.
+  db = new Database(workerData.filename, { fileMustExist: true, timeout: 100 });
 } catch (error) {
   // A SqliteError reaches the parent as a plain object without its message; an Error does not.
   throw new Error(message(error));
 }
 let stopped = false;
+let failures = 0;
 const tick = () => {
   if (stopped) return;
   try {
     // PASSIVE copies what no reader still needs and never waits for, nor blocks, the writer.
     db.pragma('wal_checkpoint(PASSIVE)');
+    if (failures > 0) parentPort.postMessage({ recovered: failures });
+    failures = 0;
   } catch (error) {
-    parentPort.postMessage({ error: message(error) });
+    // A failing disk fails every attempt: report the first, then back off (doubling, capped).
+    failures++;
+    if (failures === 1) parentPort.postMessage({ error: message(error) });
   }
-  timer = setTimeout(tick, workerData.intervalMs);
+  const delay = Math.min(workerData.maxBackoffMs, workerData.intervalMs * 2 ** failures);
+  timer = setTimeout(tick, Math.max(workerData.intervalMs, delay));
 };
 let timer = setTimeout(tick, workerData.intervalMs);
 parentPort.on('message', (message) => {
@@ -63,11 +74,13 @@ export function startCheckpointer(filename: string, options: CheckpointerOptions
       driver: createRequire(import.meta.url).resolve('better-sqlite3'),
       filename,
       intervalMs: options.intervalMs ?? 200,
+      maxBackoffMs: options.maxBackoffMs ?? 10_000,
     },
   });
   worker.unref();
-  worker.on('message', (message: { error?: string }) => {
+  worker.on('message', (message: { error?: string; recovered?: number }) => {
     if (message.error) options.onError?.(message.error);
+    if (message.recovered) options.onRecover?.(message.recovered);
   });
   worker.on('error', (error) => options.onError?.(error.message));
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));

@@ -68,8 +68,11 @@ export function createGroupCommit(kysely: Kysely<Schema>, options: GroupCommitOp
           await savepoint.rollbackToSavepoint('unit').execute();
           await savepoint.releaseSavepoint('unit').execute();
           continue;
-        } catch (rollbackError) {
-          broken = { error: rollbackError };
+        } catch {
+          // SQLite ends the whole transaction itself on some errors (SQLITE_FULL, SQLITE_IOERR,
+          // SQLITE_NOMEM): the savepoint is gone, and the batch-mates' work with it. They fail
+          // with the error that ended it, not with "no such savepoint".
+          broken = { error };
           break;
         }
       }

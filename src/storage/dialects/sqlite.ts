@@ -51,7 +51,8 @@ export function openSqlite(filename: string, options: SqliteOptions = {}): Sqlit
   }
   const checkpointer = background
     ? startCheckpointer(filename, {
-        onError: (message) => process.emitWarning(`WAL checkpoint failed: ${message}`),
+        onError: (message) => process.emitWarning(`WAL checkpoints fail, retrying with backoff: ${message}`),
+        onRecover: (failed) => process.emitWarning(`WAL checkpoints succeed again after ${failed} failures`),
       })
     : null;
   const embedded = new EmbeddedSqliteDialect(raw, reader, { beforeClose: () => checkpointer?.stop() });
