@@ -17,6 +17,7 @@ const samples: Record<string, string> = {
   logLevel: 'debug',
   logFormat: 'json',
   workers: '9',
+  databaseStatementTimeoutMs: '12000',
   noWorkers: 'true',
   taskLeaseMs: '5000',
   bodyLimitBytes: '4096',
