@@ -3,7 +3,7 @@ import { loadAgent } from '../agents/index.js';
 import { type Context, requireRole } from '../context/index.js';
 import { ColonyError, fromZodError, notFound } from '../errors/index.js';
 import { transact } from '../events/index.js';
-import { recordAudit } from '../identity/index.js';
+import { recordAudit, requireOrgUsers } from '../identity/index.js';
 import type { Schema } from '../storage/index.js';
 import { prepareInsert, prepareQuery, toJson } from '../storage/index.js';
 import {
@@ -47,6 +47,7 @@ export async function createChat(context: Context, input: CreateChatInput): Prom
   const { services, actor } = context;
   const chatId = await transact(services, async (transaction, outbox) => {
     const agent = await loadAgent(transaction, actor.orgId, parsed.data.agent);
+    await requireOrgUsers(transaction, actor.orgId, parsed.data.userIds, 'userIds');
     const now = services.clock.now();
     const id = services.ids.next('chat');
     await transaction
