@@ -73,22 +73,26 @@ export async function createApiKey(
     last_used_at: null,
     revoked_at: null,
   };
-  await transact(services, async (transaction, outbox) => {
-    await transaction.insertInto('api_key').values(row).execute();
-    await recordAudit(transaction, services, actor, {
-      action: 'api-key.create',
-      resourceType: 'api_key',
-      resourceId: row.id,
-      details: { name: row.name, role: row.role, prefix: row.prefix },
-    });
-    await outbox.emit({
-      type: 'api-key-created',
-      orgId: actor.orgId,
-      subjectId: row.id,
-      payload: { prefix },
-    });
-  });
-  return { apiKey: toApiKey(row), key };
+  return transact(
+    services,
+    async (transaction, outbox) => {
+      await transaction.insertInto('api_key').values(row).execute();
+      await recordAudit(transaction, services, actor, {
+        action: 'api-key.create',
+        resourceType: 'api_key',
+        resourceId: row.id,
+        details: { name: row.name, role: row.role, prefix: row.prefix },
+      });
+      await outbox.emit({
+        type: 'api-key-created',
+        orgId: actor.orgId,
+        subjectId: row.id,
+        payload: { prefix },
+      });
+      return { apiKey: toApiKey(row), key };
+    },
+    context.idempotency,
+  );
 }
 
 export async function listApiKeys(context: Context): Promise<ApiKey[]> {

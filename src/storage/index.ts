@@ -13,3 +13,4 @@ export { type Migration, type MigrationStatus, migrate, migrationStatus } from '
 export { type PreparedQuery, prepareInsert, preparePerShape, prepareQuery } from './prepared.js';
 export type { NewRow, Row, Schema } from './schema.js';
 export type { AgentHandoffTable, AgentMessageTable } from './schema-collaboration.js';
+export type { IdempotencyRecordTable } from './schema-idempotency.js';

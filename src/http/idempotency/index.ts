@@ -1,0 +1,3 @@
+export { idempotencyHeaders, idempotencyKeySchema, withIdempotencyKey } from './idempotency-schema.js';
+export { deleteExpiredRecords, idempotencyTtlMs } from './idempotency-store.js';
+export { type IdempotentOutcome, type IdempotentRequest, idempotently } from './idempotent.js';
