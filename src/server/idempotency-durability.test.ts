@@ -1,0 +1,156 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../storage/index.js';
+import { createPostgresDatabase, testDialects } from '../storage/test-support/databases.js';
+import { callApi, freePort, type SpawnedServer, spawnServer, until } from './test-support/spawn-server.js';
+
+const adminKey = 'colony-test-admin-key-0123456789abcdefghijklmnop';
+
+interface Post {
+  key: string;
+  chatId: string;
+  content: string;
+}
+
+function send(url: string, post: Post): Promise<Response> {
+  return fetch(`${url}/v1/chats/${post.chatId}/messages`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Bearer ${adminKey}`,
+      'Content-Type': 'application/json',
+      'Idempotency-Key': post.key,
+    },
+    body: JSON.stringify({ content: post.content }),
+  });
+}
+
+/**
+ * Posts keyed messages from `clients` concurrent loops until `stop()`. Every post sent is kept
+ * (its outcome may be unknown), and the message id of every 202.
+ */
+function postInLoops(url: string, chats: readonly string[], clients: number) {
+  const sent: Post[] = [];
+  const acknowledged = new Map<string, string>();
+  let stopped = false;
+  const loops = Array.from({ length: clients }, async (_, client) => {
+    for (let index = 0; !stopped; index++) {
+      const post = {
+        key: `client-${client}-message-${index}`,
+        chatId: chats[(client + index) % chats.length] as string,
+        content: `client ${client} message ${index}`,
+      };
+      sent.push(post);
+      try {
+        const response = await send(url, post);
+        if (response.status !== 202) continue;
+        const body = (await response.json()) as { message: { id: string } };
+        acknowledged.set(post.key, body.message.id);
+      } catch {
+        // The server is gone: this post's outcome is unknown; the client will retry it.
+      }
+    }
+  });
+  return {
+    sent,
+    acknowledged,
+    async stop() {
+      stopped = true;
+      await Promise.all(loops);
+    },
+  };
+}
+
+describe.each(testDialects)('retried message posts after SIGKILL on %s', (dialect) => {
+  let dataDir: string;
+  let env: NodeJS.ProcessEnv;
+  let server: SpawnedServer | undefined;
+  let databaseUrl: string;
+  let dropDatabase: (() => Promise<void>) | undefined;
+
+  beforeEach(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'colony-idempotency-crash-'));
+    const database = dialect === 'postgres' ? await createPostgresDatabase() : undefined;
+    dropDatabase = database?.drop;
+    databaseUrl = database?.url ?? join(dataDir, 'colony.db');
+    env = {
+      COLONY_DATA_DIR: dataDir,
+      COLONY_PORT: String(await freePort()),
+      COLONY_ADMIN_KEY: adminKey,
+      COLONY_RATE_LIMIT_PER_MINUTE: '0',
+      ...(database ? { COLONY_DATABASE_URL: database.url } : {}),
+    };
+  });
+
+  afterEach(async () => {
+    await server?.kill('SIGKILL');
+    await dropDatabase?.();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('a client that retries every post with its key gets each message stored and run exactly once', async () => {
+    server = await spawnServer(env);
+    await callApi(server.url, adminKey, 'POST', '/v1/agents', { name: 'assistant' });
+    const chats: string[] = [];
+    for (let index = 0; index < 6; index++) {
+      const chat = await callApi<{ id: string }>(server.url, adminKey, 'POST', '/v1/chats', {
+        agent: 'assistant',
+      });
+      chats.push(chat.id);
+    }
+    // Workers run the agents while 30 clients post: the crash cuts off posts and runs alike.
+    const load = postInLoops(server.url, chats, 30);
+    await until('150 acknowledged messages', () => (load.acknowledged.size >= 150 ? true : undefined));
+    await server.kill('SIGKILL');
+    await load.stop();
+
+    server = await spawnServer(env);
+    const url = server.url;
+    for (const post of load.sent) {
+      const response = await send(url, post);
+      expect(response.status).toBe(202);
+      const body = (await response.json()) as { message: { id: string } };
+      const first = load.acknowledged.get(post.key);
+      // An acknowledged post is replayed; one cut off by the crash is replayed when it had in
+      // fact been stored, and created now when it had not.
+      if (first !== undefined) {
+        expect(response.headers.get('Idempotent-Replayed')).toBe('true');
+        expect(body.message.id).toBe(first);
+      }
+    }
+
+    const database = openDatabase({ url: databaseUrl });
+    try {
+      const db = database.db;
+      await until(
+        'every run to finish',
+        async () => {
+          const open = await db
+            .selectFrom('run')
+            .select('id')
+            .where('status', 'not in', ['succeeded', 'failed', 'canceled'])
+            .execute();
+          return open.length === 0 ? true : undefined;
+        },
+        120_000,
+      );
+      const messages = await db.selectFrom('message').select(['id', 'content', 'role', 'run_id']).execute();
+      const runs = await db.selectFrom('run').select(['id', 'trigger_message_id', 'status']).execute();
+      const userMessages = messages.filter((message) => message.role === 'user');
+      // Every post exists exactly once, whatever its first attempt's fate.
+      const byContent = new Map<string, number>();
+      for (const message of userMessages)
+        byContent.set(message.content, (byContent.get(message.content) ?? 0) + 1);
+      expect(load.sent.filter((post) => byContent.get(post.content) !== 1)).toEqual([]);
+      expect(userMessages).toHaveLength(load.sent.length);
+      // Each ran exactly once: one run per message, finished, with one answer.
+      expect(runs.map((run) => run.trigger_message_id).sort()).toEqual(userMessages.map((m) => m.id).sort());
+      expect(runs.filter((run) => run.status !== 'succeeded')).toEqual([]);
+      const answers = messages.filter((message) => message.role === 'assistant');
+      expect(answers.map((answer) => answer.run_id).sort()).toEqual(runs.map((run) => run.id).sort());
+    } finally {
+      await database.close();
+    }
+  }, 240_000);
+});
