@@ -5,6 +5,7 @@ import { createAiSdkEmbedder } from './embedder.js';
 import { extractMemories } from './extraction.js';
 import { extractFactsOffline } from './offline-extractor.js';
 import { searchMemories } from './search.js';
+import { createConversation } from './test-support/conversations.js';
 import { createMemoryTestServices, type MemoryTestServices } from './test-support/memory-test-services.js';
 import { markInjected } from './text.js';
 
@@ -54,7 +55,7 @@ describe.each(testDialects)('extraction on %s', (dialect) => {
     test = await createMemoryTestServices(dialect);
     const user = await test.createUser();
     const context = test.context(user);
-    const chatId = await test.createChat(user.orgId);
+    const { conversationId: chatId } = await createConversation(test.base.services, user);
     const scopes = {
       turns: { kind: 'chat' as const, id: chatId },
       facts: { kind: 'user' as const, id: user.id },
@@ -87,7 +88,7 @@ describe.each(testDialects)('extraction on %s', (dialect) => {
   it('caps what one turn may add', async () => {
     test = await createMemoryTestServices(dialect, { settings: { maxMemoriesPerTurn: 3 } });
     const user = await test.createUser();
-    const chatId = await test.createChat(user.orgId);
+    const { conversationId: chatId } = await createConversation(test.base.services, user);
     const content = Array.from({ length: 8 }, (_, index) => `My item${index} is value${index}.`).join(' ');
     const result = await extractMemories(test.context(user), {
       conversationId: chatId,
@@ -108,7 +109,7 @@ describe.each(testDialects)('extraction on %s', (dialect) => {
       embedder: createAiSdkEmbedder(embeddingModel, { dimensions: 3, modelId: 'mock:embed' }),
     });
     const user = await test.createUser();
-    const chatId = await test.createChat(user.orgId);
+    const { conversationId: chatId } = await createConversation(test.base.services, user);
     const model = jsonModel({
       memories: [
         {

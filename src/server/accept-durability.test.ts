@@ -5,48 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { agentRunKind } from '../runtime/index.js';
 import { openDatabase } from '../storage/index.js';
 import { createPostgresDatabase, testDialects } from '../storage/test-support/databases.js';
+import { type AcknowledgedPost, postInLoops } from './test-support/post-loops.js';
 import { callApi, freePort, type SpawnedServer, spawnServer, until } from './test-support/spawn-server.js';
 
 const adminKey = 'colony-test-admin-key-0123456789abcdefghijklmnop';
-
-interface Accepted {
-  chatId: string;
-  messageId: string;
-  runId: string;
-}
-
-/**
- * Posts messages from `clients` concurrent loops until `stop()`; records every 202. Requests cut
- * off by the crash have an unknown outcome and are not recorded.
- */
-function postInLoops(url: string, chats: readonly string[], clients: number) {
-  const accepted: Accepted[] = [];
-  let stopped = false;
-  const loops = Array.from({ length: clients }, async (_, client) => {
-    for (let index = 0; !stopped; index++) {
-      const chatId = chats[(client + index) % chats.length] as string;
-      try {
-        const response = await fetch(`${url}/v1/chats/${chatId}/messages`, {
-          method: 'POST',
-          headers: { Authorization: `Bearer ${adminKey}`, 'Content-Type': 'application/json' },
-          body: JSON.stringify({ content: `client ${client} message ${index}` }),
-        });
-        if (response.status !== 202) continue;
-        const body = (await response.json()) as { message: { id: string }; run: { id: string } };
-        accepted.push({ chatId, messageId: body.message.id, runId: body.run.id });
-      } catch {
-        // The server is gone: this request's outcome is unknown.
-      }
-    }
-  });
-  return {
-    accepted,
-    async stop() {
-      stopped = true;
-      await Promise.all(loops);
-    },
-  };
-}
 
 describe.each(testDialects)('accepted messages survive SIGKILL on %s', (dialect) => {
   let dataDir: string;
@@ -88,11 +50,11 @@ describe.each(testDialects)('accepted messages survive SIGKILL on %s', (dialect)
     }
     // 40 concurrent writers keep the writer's queue full, so commits are shared (group commit on
     // SQLite) when the process is killed.
-    const load = postInLoops(url, chats, 40);
-    await until('300 acknowledged messages', () => (load.accepted.length >= 300 ? true : undefined));
+    const load = postInLoops(url, adminKey, chats, { clients: 40, keyed: false });
+    await until('300 acknowledged messages', () => (load.acknowledged.length >= 300 ? true : undefined));
     await server.kill('SIGKILL');
     await load.stop();
-    const acknowledged = [...load.accepted];
+    const acknowledged = [...load.acknowledged];
 
     const database = openDatabase({ url: databaseUrl });
     try {
@@ -129,7 +91,7 @@ describe.each(testDialects)('accepted messages survive SIGKILL on %s', (dialect)
 
     // The server starts again on the recovered database and serves what was acknowledged.
     server = await spawnServer(env);
-    const first = acknowledged[0] as Accepted;
+    const first = acknowledged[0] as AcknowledgedPost;
     const listed = await callApi<{ messages: Array<{ id: string }> }>(
       server.url,
       adminKey,

@@ -4,63 +4,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../storage/index.js';
 import { createPostgresDatabase, testDialects } from '../storage/test-support/databases.js';
+import { postInLoops, postMessage } from './test-support/post-loops.js';
 import { callApi, freePort, type SpawnedServer, spawnServer, until } from './test-support/spawn-server.js';
 
 const adminKey = 'colony-test-admin-key-0123456789abcdefghijklmnop';
-
-interface Post {
-  key: string;
-  chatId: string;
-  content: string;
-}
-
-function send(url: string, post: Post): Promise<Response> {
-  return fetch(`${url}/v1/chats/${post.chatId}/messages`, {
-    method: 'POST',
-    headers: {
-      Authorization: `Bearer ${adminKey}`,
-      'Content-Type': 'application/json',
-      'Idempotency-Key': post.key,
-    },
-    body: JSON.stringify({ content: post.content }),
-  });
-}
-
-/**
- * Posts keyed messages from `clients` concurrent loops until `stop()`. Every post sent is kept
- * (its outcome may be unknown), and the message id of every 202.
- */
-function postInLoops(url: string, chats: readonly string[], clients: number) {
-  const sent: Post[] = [];
-  const acknowledged = new Map<string, string>();
-  let stopped = false;
-  const loops = Array.from({ length: clients }, async (_, client) => {
-    for (let index = 0; !stopped; index++) {
-      const post = {
-        key: `client-${client}-message-${index}`,
-        chatId: chats[(client + index) % chats.length] as string,
-        content: `client ${client} message ${index}`,
-      };
-      sent.push(post);
-      try {
-        const response = await send(url, post);
-        if (response.status !== 202) continue;
-        const body = (await response.json()) as { message: { id: string } };
-        acknowledged.set(post.key, body.message.id);
-      } catch {
-        // The server is gone: this post's outcome is unknown; the client will retry it.
-      }
-    }
-  });
-  return {
-    sent,
-    acknowledged,
-    async stop() {
-      stopped = true;
-      await Promise.all(loops);
-    },
-  };
-}
 
 describe.each(testDialects)('retried message posts after SIGKILL on %s', (dialect) => {
   let dataDir: string;
@@ -100,18 +47,19 @@ describe.each(testDialects)('retried message posts after SIGKILL on %s', (dialec
       chats.push(chat.id);
     }
     // Workers run the agents while 30 clients post: the crash cuts off posts and runs alike.
-    const load = postInLoops(server.url, chats, 30);
-    await until('150 acknowledged messages', () => (load.acknowledged.size >= 150 ? true : undefined));
+    const load = postInLoops(server.url, adminKey, chats, { clients: 30, keyed: true });
+    await until('150 acknowledged messages', () => (load.acknowledged.length >= 150 ? true : undefined));
     await server.kill('SIGKILL');
     await load.stop();
+    const acknowledged = new Map(load.acknowledged.map((post) => [post.key, post.messageId]));
 
     server = await spawnServer(env);
     const url = server.url;
     for (const post of load.sent) {
-      const response = await send(url, post);
+      const response = await postMessage(url, adminKey, post, true);
       expect(response.status).toBe(202);
       const body = (await response.json()) as { message: { id: string } };
-      const first = load.acknowledged.get(post.key);
+      const first = acknowledged.get(post.key);
       // An acknowledged post is replayed; one cut off by the crash is replayed when it had in
       // fact been stored, and created now when it had not.
       if (first !== undefined) {

@@ -15,8 +15,6 @@ export interface MemoryTestServices {
   clock: ReturnType<typeof createManualClock>;
   /** An org with one user; `actor` acts as that user (role member unless given). */
   createUser(orgId?: string, role?: Actor['role']): Promise<Actor>;
-  /** A chat (and its agent) in `orgId`: memory scopes must name real rows of the org. */
-  createChat(orgId: string): Promise<string>;
   context(actor: Actor): MemoryContext;
   cleanup(): Promise<void>;
 }
@@ -50,41 +48,6 @@ export async function createMemoryTestServices(
         })
         .execute();
       return { kind: 'user', id: userId, orgId: org, role, userId };
-    },
-    async createChat(orgId) {
-      const db = base.services.database.db;
-      const agentId = base.services.ids.next('agt');
-      const chatId = base.services.ids.next('chat');
-      const now = clock.now();
-      await db
-        .insertInto('agent')
-        .values({
-          id: agentId,
-          org_id: orgId,
-          name: agentId,
-          current_version: 1,
-          created_at: now,
-          updated_at: now,
-          deleted_at: null,
-        })
-        .execute();
-      await db
-        .insertInto('conversation')
-        .values({
-          id: chatId,
-          org_id: orgId,
-          agent_id: agentId,
-          title: '',
-          created_by: null,
-          summary: '',
-          summary_version: 0,
-          message_cursor: 0,
-          last_message_seq: 0,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
-      return chatId;
     },
     context(actor) {
       return { services: memoryServices, actor, signal: new AbortController().signal };
