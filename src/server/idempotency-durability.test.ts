@@ -1,43 +1,27 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../storage/index.js';
-import { createPostgresDatabase, testDialects } from '../storage/test-support/databases.js';
+import { testDialects } from '../storage/test-support/databases.js';
 import { postInLoops, postMessage } from './test-support/post-loops.js';
-import { callApi, freePort, type SpawnedServer, spawnServer, until } from './test-support/spawn-server.js';
+import { createServerEnvironment, type ServerEnvironment } from './test-support/server-environment.js';
+import { callApi, type SpawnedServer, spawnServer, until } from './test-support/spawn-server.js';
 
 const adminKey = 'colony-test-admin-key-0123456789abcdefghijklmnop';
 
 describe.each(testDialects)('retried message posts after SIGKILL on %s', (dialect) => {
-  let dataDir: string;
-  let env: NodeJS.ProcessEnv;
+  let setup: ServerEnvironment;
   let server: SpawnedServer | undefined;
-  let databaseUrl: string;
-  let dropDatabase: (() => Promise<void>) | undefined;
 
   beforeEach(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'colony-idempotency-crash-'));
-    const database = dialect === 'postgres' ? await createPostgresDatabase() : undefined;
-    dropDatabase = database?.drop;
-    databaseUrl = database?.url ?? join(dataDir, 'colony.db');
-    env = {
-      COLONY_DATA_DIR: dataDir,
-      COLONY_PORT: String(await freePort()),
-      COLONY_ADMIN_KEY: adminKey,
-      COLONY_RATE_LIMIT_PER_MINUTE: '0',
-      ...(database ? { COLONY_DATABASE_URL: database.url } : {}),
-    };
+    setup = await createServerEnvironment(dialect, { prefix: 'colony-idempotency-crash-', adminKey });
   });
 
   afterEach(async () => {
     await server?.kill('SIGKILL');
-    await dropDatabase?.();
-    rmSync(dataDir, { recursive: true, force: true });
+    await setup.cleanup();
   });
 
   it('a client that retries every post with its key gets each message stored and run exactly once', async () => {
-    server = await spawnServer(env);
+    server = await spawnServer(setup.env);
     await callApi(server.url, adminKey, 'POST', '/v1/agents', { name: 'assistant' });
     const chats: string[] = [];
     for (let index = 0; index < 6; index++) {
@@ -53,7 +37,7 @@ describe.each(testDialects)('retried message posts after SIGKILL on %s', (dialec
     await load.stop();
     const acknowledged = new Map(load.acknowledged.map((post) => [post.key, post.messageId]));
 
-    server = await spawnServer(env);
+    server = await spawnServer(setup.env);
     const url = server.url;
     for (const post of load.sent) {
       const response = await postMessage(url, adminKey, post, true);
@@ -68,7 +52,7 @@ describe.each(testDialects)('retried message posts after SIGKILL on %s', (dialec
       }
     }
 
-    const database = openDatabase({ url: databaseUrl });
+    const database = openDatabase({ url: setup.databaseUrl });
     try {
       const db = database.db;
       await until(
