@@ -115,6 +115,30 @@ describe.each(testDialects)('Idempotency-Key on creating POSTs on %s', (dialect)
     expect(again.status).toBe(route.name === 'memories' ? 200 : route.status);
   });
 
+  it('a replay asking for SSE streams the first request’s run from its first event', async () => {
+    const key = fresh('streamed');
+    const path = `/v1/chats/${chatId}/messages`;
+    const first = (await (
+      await harness.request('POST', path, {
+        body: { content: 'stream me' },
+        headers: { 'Idempotency-Key': key },
+      })
+    ).json()) as { run: { id: string } };
+    // No workers here: cancel the run so that its stream ends.
+    expect((await harness.request('POST', `/v1/runs/${first.run.id}/cancel`)).status).toBe(200);
+    const replayed = await harness.request('POST', path, {
+      body: { content: 'stream me' },
+      headers: { 'Idempotency-Key': key, Accept: 'text/event-stream' },
+    });
+    expect(replayed.status).toBe(202);
+    expect(replayed.headers.get('Idempotent-Replayed')).toBe('true');
+    expect(replayed.headers.get('content-type')).toContain('text/event-stream');
+    const text = await replayed.text();
+    expect(text.indexOf('event: run-queued')).toBeGreaterThanOrEqual(0);
+    expect(text.indexOf('event: run-canceled')).toBeGreaterThan(text.indexOf('event: run-queued'));
+    expect(text).toContain(first.run.id);
+  });
+
   it('the same key with another body or path is 422 naming the header', async () => {
     const key = fresh('message');
     const path = `/v1/chats/${chatId}/messages`;
