@@ -11,11 +11,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { configDefaults } from '../../src/config/index.js';
 import { systemActor } from '../../src/context/index.js';
 import { createEventBus, transact } from '../../src/events/index.js';
 import { createOrg } from '../../src/identity/index.js';
 import { createIdGenerator, systemClock } from '../../src/kernel/index.js';
-import { createModelRegistry, modelsConfigFromEnv } from '../../src/models/index.js';
+import { createModelRegistry } from '../../src/models/index.js';
 import { createSilentLogger } from '../../src/observability/index.js';
 import {
   decideRoute,
@@ -52,7 +53,7 @@ async function seed(database: Database) {
     clock: systemClock,
     ids: createIdGenerator(),
     logger: createSilentLogger(),
-    models: createModelRegistry(modelsConfigFromEnv({})),
+    models: createModelRegistry(configDefaults.models),
   };
   const org = await createOrg(services, { name: 'bench' });
   const now = Date.now();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { maxChatMessageChars } from '../kernel/index.js';
 
 export const createChatInput = z
   .object({
@@ -10,7 +11,7 @@ export const createChatInput = z
 
 export const postMessageInput = z
   .object({
-    content: z.string().min(1).max(100_000),
+    content: z.string().min(1).max(maxChatMessageChars),
   })
   .strict();
 

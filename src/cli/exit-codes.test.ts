@@ -6,16 +6,7 @@ import { parseApprovalAnswer } from './chat-repl.js';
 import { exitCodeByErrorCode, exitCodeOf } from './exit-codes.js';
 import { formatTable } from './output.js';
 import { reportError } from './report-error.js';
-
-function capture() {
-  let text = '';
-  const write = (chunk: string) => {
-    text += chunk;
-    return true;
-  };
-  const stream = { write } as unknown as NodeJS.WritableStream;
-  return { stream, text: () => text };
-}
+import { capturedStream as capture } from './test-support/captured-stream.js';
 
 describe('exit codes', () => {
   it('maps every error code once', () => {

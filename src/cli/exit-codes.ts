@@ -6,6 +6,7 @@ export const exitCodeByErrorCode: Record<ErrorCode, number> = {
   internal: 1,
   invalid_input: 2,
   payload_too_large: 2,
+  unsupported_media_type: 2,
   unprocessable: 2,
   unauthenticated: 3,
   forbidden: 4,

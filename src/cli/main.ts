@@ -1,6 +1,6 @@
 import type { CliContext } from './cli-context.js';
 import { processIo } from './output.js';
-import { createProgram } from './program.js';
+import { createProgram, programArgv } from './program.js';
 import { reportError } from './report-error.js';
 
 /**
@@ -15,7 +15,7 @@ export async function main(
 ): Promise<number> {
   const program = createProgram(context);
   try {
-    await program.parseAsync([...argv]);
+    await program.parseAsync(programArgv(program, argv));
     return 0;
   } catch (thrown) {
     return reportError(thrown, context.io, argv.includes('--json'), context.hints);

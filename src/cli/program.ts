@@ -16,7 +16,7 @@ import { colonyVersion } from './version.js';
 export function createProgram(cli: CliContext): Command {
   const program = new Command('colony')
     .description('Colony: a self-hostable platform for teams of LLM agents')
-    .version(colonyVersion(), '-V', 'print the version')
+    .version(colonyVersion(), '-V', 'print the version (also --version, before any command)')
     .option('--json', 'machine-readable JSON output')
     .option('--url <url>', 'server URL (COLONY_URL; default http://<host>:<port> from the config)')
     .option('--key <key>', 'API key (COLONY_API_KEY; default the admin key in <data dir>/admin-key)')
@@ -49,4 +49,16 @@ export function createProgram(cli: CliContext): Command {
 function applyToTree(command: Command): void {
   command.exitOverride().showHelpAfterError('(run with --help for usage)');
   for (const child of command.commands) applyToTree(child);
+}
+
+/**
+ * `argv` with a `--version` that comes before any command turned into `-V`, so `colony --version`
+ * prints the version. Commander would take a program option anywhere on the line, and
+ * `agent show <name> --version <n>` names an agent's version.
+ */
+export function programArgv(program: Command, argv: readonly string[]): string[] {
+  const commands = new Set(program.commands.map((command) => command.name()));
+  const index = argv.indexOf('--version', 2);
+  if (index === -1 || argv.slice(2, index).some((arg) => commands.has(arg))) return [...argv];
+  return argv.with(index, '-V');
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { type ColonyClient, createColonyClient } from '../client/index.js';
-import { type Config, type ConfigInput, loadConfig } from '../config/index.js';
+import { type Config, type ConfigOverrides, loadConfig } from '../config/index.js';
 import type { CliIo } from './output.js';
 
 /** The options every command accepts (defined on the program). */
@@ -26,16 +26,16 @@ export function globalsOf(command: Command): GlobalOptions {
   return command.optsWithGlobals<GlobalOptions>();
 }
 
-/** Loads the configuration with the global flags (and a command's own flags) on top. */
-export function loadCliConfig(
-  globals: GlobalOptions,
-  io: CliIo,
-  flags: Partial<ConfigInput> = {},
-): Readonly<Config> {
+/**
+ * Loads the configuration with the global flags (and a command's own flags) on top. Unknown
+ * `COLONY_*` variables are reported on stderr, and the command goes on.
+ */
+export function loadCliConfig(globals: GlobalOptions, io: CliIo, flags: ConfigOverrides = {}): Config {
   return loadConfig({
     env: io.env,
     file: globals.config,
     flags: { dataDir: globals.dataDir, databaseUrl: globals.databaseUrl, ...flags },
+    warn: (message) => io.stderr.write(`warning: ${message}\n`),
   });
 }
 

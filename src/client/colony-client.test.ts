@@ -16,7 +16,6 @@ let server: RunningServer;
 let client: ColonyClient;
 let probe: Server;
 let probeUrl: string;
-const savedEnv: Record<string, string | undefined> = {};
 
 async function collect(events: AsyncIterable<RunStreamEvent>): Promise<RunStreamEvent[]> {
   const all: RunStreamEvent[] = [];
@@ -28,15 +27,11 @@ const storedSeqs = (events: RunStreamEvent[]) =>
   events.filter((event) => event.id !== null).map((event) => Number(event.id));
 
 beforeAll(async () => {
-  for (const [name, value] of Object.entries(toolEnv)) {
-    savedEnv[name] = process.env[name];
-    process.env[name] = value;
-  }
   probe = createServer((_request, response) => response.end('pong from probe'));
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
   probeUrl = `http://127.0.0.1:${(probe.address() as AddressInfo).port}/ping`;
   dataDir = mkdtempSync(join(tmpdir(), 'colony-client-'));
-  const config = loadConfig({ env: { COLONY_DATA_DIR: dataDir, COLONY_PORT: '0' } });
+  const config = loadConfig({ env: { ...toolEnv, COLONY_DATA_DIR: dataDir, COLONY_PORT: '0' } });
   server = await startServer(config, createSilentLogger());
   const apiKey = server.adminKey.created;
   if (!apiKey) throw new Error('expected a freshly created admin key');
@@ -47,10 +42,6 @@ afterAll(async () => {
   await server?.stop();
   await new Promise((resolve) => probe?.close(resolve));
   rmSync(dataDir, { recursive: true, force: true });
-  for (const [name, value] of Object.entries(savedEnv)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
 });
 
 describe('the typed client', () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ColonyError } from '../errors/index.js';
 import { transact } from '../events/index.js';
+import { maxDelegatedTaskChars } from '../kernel/index.js';
 import { agentTaskResult, startAgentTask } from '../runtime/index.js';
 import { parseJson, toJson } from '../storage/index.js';
 import { type ToolContext, type ToolDefinition, type ToolWait, waitForResult } from '../tools/index.js';
@@ -10,7 +11,11 @@ import { type HandoffNote, renderHandoff } from './handoff-note.js';
 
 const delegateInput = z
   .object({
-    task: z.string().min(1).max(20_000).describe('What the other agent should do, self-contained'),
+    task: z
+      .string()
+      .min(1)
+      .max(maxDelegatedTaskChars)
+      .describe('What the other agent should do, self-contained'),
     to: z.string().min(1).max(100).optional().describe('Agent name; omit to route by capability'),
     capability: z.string().min(1).max(200).optional().describe('Capability wanted, when no agent is named'),
     wait: z.boolean().default(true).describe('Wait for the result (default) or only start the work'),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { maxAgentMessageChars, truncateText } from '../kernel/index.js';
 import { agentTaskResult } from '../runtime/index.js';
 import { type ToolDefinition, type ToolWait, waitForResult } from '../tools/index.js';
 import { agentByName } from './choose-agent.js';
@@ -7,13 +8,13 @@ import { type AgentMessage, listInbox, sendAgentMessage } from './messaging.js';
 
 const sendInput = z.object({
   to: z.string().min(1).max(100).describe('Recipient agent name'),
-  content: z.string().min(1).max(20_000),
+  content: z.string().min(1).max(maxAgentMessageChars),
   type: z.string().min(1).max(64).default('message'),
   correlationId: z.string().min(1).max(200).optional(),
 });
 const askInput = z.object({
   to: z.string().min(1).max(100).describe('Agent to ask'),
-  question: z.string().min(1).max(20_000),
+  question: z.string().min(1).max(maxAgentMessageChars),
 });
 const inboxInput = z.object({ limit: z.number().int().min(1).max(50).default(10) });
 
@@ -96,7 +97,12 @@ export function createMessageTools(services: CollaborationServices): ToolDefinit
         {
           id: `${messageId}:answer`,
           type: 'answer',
-          content: result.text ?? `(no answer: ${result.error ?? result.status})`,
+          // The answer may be longer than an agent message: the inbox keeps its beginning, the
+          // tool output below carries the whole answer.
+          content: truncateText(
+            result.text ?? `(no answer: ${result.error ?? result.status})`,
+            maxAgentMessageChars,
+          ),
           correlationId: messageId,
           trigger: false,
         },

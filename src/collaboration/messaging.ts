@@ -3,6 +3,7 @@ import { type Context, requireRole } from '../context/index.js';
 import { fromZodError } from '../errors/index.js';
 import { transact, type UnitOfWorkGuard } from '../events/index.js';
 import { recordAudit } from '../identity/index.js';
+import { maxAgentMessageChars } from '../kernel/index.js';
 import { startAgentTask } from '../runtime/index.js';
 import type { Row } from '../storage/index.js';
 import { parseJson, toJson } from '../storage/index.js';
@@ -18,7 +19,7 @@ export const sendMessageInput = z
       .optional()
       .describe('Client-chosen id: sending the same id again is a no-op'),
     type: z.string().min(1).max(64).default('message'),
-    content: z.string().min(1).max(20_000),
+    content: z.string().min(1).max(maxAgentMessageChars),
     data: z.record(z.string(), z.unknown()).optional(),
     correlationId: z.string().min(1).max(200).optional(),
     trigger: z.boolean().default(true).describe('Start a run of the recipient with this message'),

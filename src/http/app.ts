@@ -1,11 +1,15 @@
 import type { IncomingMessage } from 'node:http';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context as HonoContext } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import type { Context } from '../context/index.js';
-import { ColonyError, fromZodError } from '../errors/index.js';
+import { ColonyError, fromZodError, invalidInput } from '../errors/index.js';
 import { respondWithError } from './errors.js';
 import type { HttpEnvironment, HttpServices } from './http-services.js';
+import { findUnsafeInput } from './input-guard.js';
+import { declaredMediaTypes, unsupportedMediaType } from './media-types.js';
+import { registerOpenApiDocument } from './openapi-document.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { createBodyReader } from './request-body.js';
 import { registerAgentMessageRoutes } from './routes/agent-messages.js';
@@ -61,9 +65,14 @@ export function contextOf<Extra extends object>(
  */
 export function createApp(services: HttpServices): ColonyApp {
   const app = new OpenAPIHono<HttpEnvironment>({
+    // Runs after every zod validation of a route's params, query and body: a valid value is then
+    // checked for what the API refuses as a class (NUL, lone surrogates, deep nesting), so no
+    // route can hand such a value to the database.
     defaultHook: (result, http) => {
       if (!result.success)
         return respondWithError(http, fromZodError(result.error, result.target), services.logger);
+      const unsafe = findUnsafeInput(result.data, result.target);
+      if (unsafe) return respondWithError(http, invalidInput(unsafe.path, unsafe.message), services.logger);
       return undefined;
     },
   });
@@ -121,7 +130,16 @@ export function createApp(services: HttpServices): ColonyApp {
   );
   app.use('/v1/*', (http, next) => (bodyMethods.has(http.req.method) ? readBody(http, next) : next()));
 
-  app.onError((thrown, http) => respondWithError(http, thrown, services.logger));
+  const mediaTypesOf = declaredMediaTypes(app.openAPIRegistry);
+  app.onError((thrown, http) =>
+    respondWithError(
+      http,
+      thrown instanceof HTTPException && thrown.status === 415
+        ? unsupportedMediaType(http, mediaTypesOf(http))
+        : thrown,
+      services.logger,
+    ),
+  );
   app.notFound((http) =>
     respondWithError(
       http,
@@ -130,7 +148,7 @@ export function createApp(services: HttpServices): ColonyApp {
     ),
   );
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer' });
+  registerOpenApiDocument(app, services);
   registerSystemRoutes(app, services);
   registerAgentRoutes(app, services);
   registerAgentMessageRoutes(app, services);
@@ -142,14 +160,5 @@ export function createApp(services: HttpServices): ColonyApp {
   registerMissionRoutes(app, services);
   registerRoutingRoutes(app, services);
   registerMemoryRoutes(app, services);
-
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'Colony API',
-      version: '0.1.0',
-      description: 'Teams of LLM agents that remember, delegate and finish long jobs reliably.',
-    },
-  });
   return app;
 }

@@ -11,6 +11,7 @@ const statusByCode: Record<ErrorCode, ContentfulStatusCode> = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   unprocessable: 422,
   rate_limited: 429,
   quota_exceeded: 429,
@@ -33,6 +34,8 @@ export function errorBody(error: ColonyError) {
 
 function fromHttpException(exception: HTTPException): ColonyError {
   if (exception.status === 413) return new ColonyError('payload_too_large', 'request body is too large');
+  if (exception.status === 415)
+    return new ColonyError('unsupported_media_type', exception.message || 'unsupported media type');
   if (exception.status === 401)
     return new ColonyError('unauthenticated', exception.message || 'unauthenticated');
   if (exception.status === 400) {

@@ -32,11 +32,27 @@ export const commonErrors = {
   401: errorResponse('Missing, invalid or revoked API key'),
   403: errorResponse('The key’s role may not do this'),
   404: errorResponse('Not found (or owned by another org)'),
-  413: errorResponse('Request body too large'),
   429: errorResponse('Rate limited; see Retry-After'),
+  500: errorResponse('Unexpected failure; the server logs it under the response’s X-Request-Id'),
+  503: errorResponse('Temporarily unavailable; try again later'),
 } as const;
 
+/** The error responses of a route that takes a request body. */
+export const bodyErrors = {
+  413: errorResponse('Request body too large'),
+  415: errorResponse('Request body in a media type the route does not take (send application/json)'),
+} as const;
+
+/** The error response of a route whose change can conflict with the current state. */
+export const conflictError = {
+  409: errorResponse('Conflicts with the current state (a duplicate, or a change already made)'),
+} as const;
+
+/** Bearer API key: every `/v1` route. */
 export const security = [{ Bearer: [] }];
+
+/** No authentication: health, readiness, metrics and the OpenAPI document. */
+export const publicRoute: Array<Record<string, string[]>> = [];
 
 export function jsonContent<Schema extends z.ZodType>(schema: Schema, description: string) {
   return { content: { 'application/json': { schema } }, description };
@@ -77,3 +93,13 @@ export function pageOf<Key extends string, Item extends z.ZodType>(
 
 /** A response that is a stream of server-sent events. */
 export const sseResponse = { content: { 'text/event-stream': { schema: z.string() } }, description: 'SSE' };
+
+/**
+ * `schema | null` for a schema registered as a component. zod-to-openapi writes `.nullable()` of
+ * a component as `allOf: [$ref, { type: [object, null] }]`, which no `null` satisfies (generated
+ * clients then type the field never-null); a union with `null` comes out as
+ * `anyOf: [$ref, { type: 'null' }]`.
+ */
+export function nullableRef<Schema extends z.ZodType>(schema: Schema) {
+  return z.union([schema, z.null()]);
+}

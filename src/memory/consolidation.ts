@@ -3,10 +3,11 @@ import { generateText, Output } from 'ai';
 import { z } from 'zod';
 import { requireRole } from '../context/index.js';
 import { transact } from '../events/index.js';
+import { truncateText } from '../kernel/index.js';
 import { memoryLexicalIndex } from '../storage/dialects/lexical-memory.js';
 import { isRealModel } from './contradiction.js';
 import { unpackVector } from './embedder.js';
-import { parseInput, scopeSchema } from './memory-input.js';
+import { maxContentLength, parseInput, scopeSchema } from './memory-input.js';
 import { type LogWrite, snapshot, writeLogs } from './memory-log.js';
 import { memoryColumns } from './rows.js';
 import type { MemoryContext } from './runtime.js';
@@ -272,7 +273,7 @@ export async function consolidateMemories(
         const inputs = result.output.insights.slice(0, policy.maxReflections).map((insight) => ({
           scope: parsed.scope,
           type: 'reflection' as const,
-          content: insight.content.slice(0, 8000),
+          content: truncateText(insight.content, maxContentLength),
           importance: insight.importance,
           confidence: 0.7,
           tags: ['reflection'],

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { maxMemoryQueryChars } from '../kernel/index.js';
 import { parseInput } from './memory-input.js';
 import { loadMemories, memoryColumns } from './rows.js';
 import type { MemoryContext } from './runtime.js';
 import { authorizeScopes, scopesForTurn } from './scopes.js';
 import { searchMemories } from './search.js';
-import { estimateTokens, markInjected } from './text.js';
+import { estimateTokens, markInjected, searchQueryOf } from './text.js';
 import type { Memory, MemoryHit, MemoryScope } from './types.js';
 
 export const assembleInputSchema = z.object({
@@ -15,7 +16,8 @@ export const assembleInputSchema = z.object({
   extraScopes: z
     .array(z.object({ kind: z.enum(['team', 'org', 'agent', 'chat', 'user']), id: z.string() }))
     .optional(),
-  query: z.string().trim().min(1).max(4000),
+  /** What the turn is about, of any length (a long text is searched by its key terms: `searchQueryOf`). */
+  query: z.string().trim().min(1),
   tokenBudget: z.number().int().min(50).max(200_000),
   /** Share of the budget pinned memories may take (default 0.4). */
   pinnedShare: z.number().min(0).max(1).default(0.4),
@@ -48,7 +50,8 @@ function line(memory: Memory): string {
 
 /**
  * The memory part of a turn's context: pinned memories (constraints, open goals) always first,
- * then the best retrieved memories for `query`, until `tokenBudget` is spent.
+ * then the best retrieved memories for `query`, until `tokenBudget` is spent. A query longer than
+ * a search accepts (`maxMemoryQueryChars`) is searched by its most informative terms.
  */
 export async function assembleMemoryContext(
   context: MemoryContext,
@@ -101,7 +104,7 @@ export async function assembleMemoryContext(
     used += cost;
   }
   const hits = await searchMemories(context, {
-    query: parsed.query,
+    query: searchQueryOf(parsed.query, maxMemoryQueryChars),
     scopes,
     limit: parsed.limit,
     ...(parsed.weights ? { weights: parsed.weights } : {}),

@@ -2,6 +2,7 @@ import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { generateText, Output } from 'ai';
 import { z } from 'zod';
 import { transact } from '../events/index.js';
+import { truncateText } from '../kernel/index.js';
 import { isRealModel } from './contradiction.js';
 import {
   maxContentLength,
@@ -89,7 +90,7 @@ async function extractWithModel(
         ...(facts.get(memory.messageId) ?? []),
         {
           type,
-          content: memory.content.slice(0, maxContentLength),
+          content: truncateText(memory.content, maxContentLength),
           importance: memory.importance,
           tags: [...new Set(tags)].slice(0, 20),
           pinned: type === 'goal' || memory.importance >= 0.9,
@@ -104,7 +105,8 @@ async function extractWithModel(
  * Plans what a span of messages adds: every user/assistant turn as an `episodic` memory (raw,
  * keyed by message id), plus typed facts from a real model's structured output or, offline, from
  * deterministic rules. System messages, injected messages and `<memory-context>` spans are never
- * mined; one turn adds at most `maxMemoriesPerTurn` memories (its episode included).
+ * mined; one turn adds at most `maxMemoriesPerTurn` memories (its episode included). A turn or
+ * fact longer than a memory may be is stored cut, with a visible marker.
  */
 export async function planExtraction(
   context: MemoryContext,
@@ -140,7 +142,7 @@ export async function planExtraction(
       parseInput(memoryInputSchema, {
         scope: input.scopes.turns,
         type: 'episodic',
-        content: `${message.role}: ${message.text}`.slice(0, maxContentLength),
+        content: truncateText(`${message.role}: ${message.text}`, maxContentLength),
         importance: message.role === 'user' ? 0.3 : 0.2,
         sourceMessageIds: [message.id],
         runId: input.runId ?? null,
@@ -156,7 +158,7 @@ export async function planExtraction(
       const parsed = memoryInputSchema.safeParse({
         scope: input.scopes.facts,
         type: fact.type,
-        content: fact.content,
+        content: truncateText(fact.content, maxContentLength),
         importance: fact.importance,
         tags: fact.tags,
         pinned: fact.pinned,

@@ -32,7 +32,7 @@ export {
   memoryHistory,
   updateMemory,
 } from './memories.js';
-export { defaultMemoryConfig, type MemoryConfig, memoryConfigFromEnv } from './memory-config.js';
+export type { MemoryConfig } from './memory-config.js';
 export { type MemoryInput, maxContentLength, maxTagLength, maxTags } from './memory-input.js';
 export {
   consolidationJobName,

@@ -6,7 +6,13 @@ import { transact } from '../events/index.js';
 import { recordAudit } from '../identity/index.js';
 import { memoryLexicalIndex } from '../storage/dialects/lexical-memory.js';
 import { parseJson, type Schema } from '../storage/index.js';
-import { type MemoryInput, memoryInputSchema, parseInput, tagsSchema } from './memory-input.js';
+import {
+  type MemoryInput,
+  maxContentLength,
+  memoryInputSchema,
+  parseInput,
+  tagsSchema,
+} from './memory-input.js';
 import { readLogs, snapshot, writeLogs } from './memory-log.js';
 import { loadMemories, loadTags, type MemoryRow, memoryColumns, rowScope, toMemory } from './rows.js';
 import type { MemoryContext } from './runtime.js';
@@ -186,7 +192,7 @@ export async function deleteMemory(
 }
 
 export const memoryPatchSchema = z.object({
-  content: z.string().trim().min(1).max(8000).optional(),
+  content: z.string().trim().min(1).max(maxContentLength).optional(),
   importance: z.number().min(0).max(1).optional(),
   confidence: z.number().min(0).max(1).optional(),
   tags: tagsSchema.optional(),

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { fromZodError } from '../errors/index.js';
+import { maxMemoryContentChars } from '../kernel/index.js';
 import { memoryTypes, scopeKinds } from './types.js';
 
-export const maxContentLength = 8000;
+export const maxContentLength = maxMemoryContentChars;
 export const maxTags = 20;
 export const maxTagLength = 64;
 

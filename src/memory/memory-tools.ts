@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type Services, systemActor } from '../context/index.js';
 import { notFound } from '../errors/index.js';
+import { maxMemoryQueryChars } from '../kernel/index.js';
 import type { ToolContext, ToolDefinition } from '../tools/index.js';
 import { addMemory, deleteMemory, getMemory, updateMemory } from './memories.js';
 import { maxContentLength, tagsSchema } from './memory-input.js';
@@ -59,7 +60,7 @@ const rememberSchema = z.object({
     ),
 });
 const recallSchema = z.object({
-  query: z.string().trim().min(1).max(2000),
+  query: z.string().trim().min(1).max(maxMemoryQueryChars),
   types: z.array(z.enum(memoryTypes)).optional(),
   limit: z.number().int().min(1).max(20).default(5),
 });

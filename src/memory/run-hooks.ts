@@ -91,7 +91,8 @@ function systemPrompt(instructions: string, block: MemoryContextBlock | null, su
 /**
  * The memory engine's run hooks.
  * - `assembleContext`: instructions + pinned and retrieved memories (token-budgeted, query = the
- *   trigger message, scopes = org + agent + chat + the posting user) + the chat summary + the
+ *   trigger message, or its key terms when it is longer than a search query may be; scopes = org +
+ *   agent + chat + the posting user) + the chat summary + the
  *   recent window after `message_cursor`. When the window overflows it first runs the compaction
  *   shield. Returns a `memory-context-assembled` event (ids and scores, never content), stored
  *   with the model step it served.
@@ -134,7 +135,7 @@ export function createMemoryRunHooks(services: MemoryWiringServices, config: Mem
           agentId: turn.agentId,
           conversationId: turn.chatId,
           userId: turn.userId,
-          query: turn.trigger.content.trim().slice(0, 4000) || agent.name,
+          query: turn.trigger.content.trim() || agent.name,
           tokenBudget: config.contextTokens,
           limit: agent.memoryPolicy.retrieveLimit,
           ...(weights ? { weights } : {}),

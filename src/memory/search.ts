@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { maxMemoryQueryChars } from '../kernel/index.js';
 import { memoryLexicalIndex } from '../storage/dialects/lexical-memory.js';
 import { parseInput, scopeSchema, tagsSchema } from './memory-input.js';
 import { stem } from './offline-embedder.js';
@@ -21,7 +22,7 @@ const weightsSchema = z
   .partial();
 
 export const searchInputSchema = z.object({
-  query: z.string().trim().min(1).max(2000),
+  query: z.string().trim().min(1).max(maxMemoryQueryChars),
   scopes: z.array(scopeSchema).min(1).max(20),
   types: z.array(z.enum(memoryTypes)).max(7).optional(),
   tags: tagsSchema.optional(),

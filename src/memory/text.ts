@@ -105,3 +105,35 @@ export function deriveSubject(type: string, content: string): string | null {
 export function embeddingText(type: string, content: string): string {
   return type === 'episodic' ? content : `${content} (${type})`;
 }
+
+/** Most terms a query derived from a long text carries. */
+const derivedQueryTerms = 48;
+
+/**
+ * A search query for a text of any length: the text itself when it fits in `limit` characters;
+ * otherwise its most informative terms — distinct content words (stop words and one-letter words
+ * dropped), the most frequent first, ties in order of first appearance — at most 48 of them,
+ * joined by spaces within `limit`. A text with no content word is cut instead.
+ *
+ * @example
+ * searchQueryOf(longPaste); // 'invoice vendor march total overdue …'
+ */
+export function searchQueryOf(text: string, limit: number): string {
+  const trimmed = text.trim();
+  if (trimmed.length <= limit) return trimmed;
+  const counts = new Map<string, number>();
+  for (const word of words(trimmed)) {
+    if (word.length < 2 || stopWords.has(word)) continue;
+    counts.set(word, (counts.get(word) ?? 0) + 1);
+  }
+  const ranked = [...counts.entries()]
+    .map(([word, count], index) => ({ word, count, index }))
+    .sort((a, b) => b.count - a.count || a.index - b.index);
+  let query = '';
+  for (const { word } of ranked.slice(0, derivedQueryTerms)) {
+    const next = query === '' ? word : `${query} ${word}`;
+    if (next.length > limit) break;
+    query = next;
+  }
+  return query === '' ? trimmed.slice(0, limit).trim() : query;
+}

@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { testDialects } from '../storage/test-support/databases.js';
-import { defaultMemoryConfig } from './memory-config.js';
 import { appendMessages, createConversation } from './test-support/conversations.js';
 import { createMemoryTestServices, type MemoryTestServices } from './test-support/memory-test-services.js';
 import { compactIfOverflowing } from './window-compaction.js';
 
-const config = { ...defaultMemoryConfig, windowMessages: 10, keepRecent: 4 };
+const config = { windowMessages: 10, keepRecent: 4, summaryMaxChars: 4000 };
 
 describe.each(testDialects)('the window check of a run on %s', (dialect) => {
   let test: MemoryTestServices | undefined;

@@ -2,7 +2,7 @@ import type { ModelPrice } from './models-config.js';
 
 /**
  * List prices (USD per million tokens) of a few well-known models, as published when this table
- * was written. Override or extend them with `COLONY_MODEL_PRICES`; unknown models cost 0.
+ * was written. Override or extend them with `models.prices` (`COLONY_MODEL_PRICES`); unknown models cost 0.
  */
 export const defaultPrices: Readonly<Record<string, ModelPrice>> = {
   'openai:gpt-4o-mini': { inputPerMillion: 0.15, outputPerMillion: 0.6 },

@@ -5,5 +5,5 @@ export {
   parseModelSpec,
   type ResolvedModel,
 } from './model-registry.js';
-export { type ModelPrice, type ModelsConfig, modelsConfigFromEnv } from './models-config.js';
+export type { ModelPrice, ModelsConfig } from './models-config.js';
 export { createOfflineModel, type OfflineModelOptions } from './offline/offline-model.js';

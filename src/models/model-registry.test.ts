@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isColonyError } from '../errors/index.js';
 import { createModelRegistry } from './model-registry.js';
-import { type ModelsConfig, modelsConfigFromEnv } from './models-config.js';
+import type { ModelsConfig } from './models-config.js';
 
 function config(overrides: Partial<ModelsConfig> = {}): ModelsConfig {
   return { prices: {}, offline: { delayMs: 0 }, ...overrides };
@@ -82,30 +82,19 @@ describe('model registry', () => {
   });
 });
 
-describe('modelsConfigFromEnv', () => {
-  it('reads providers, offline options and merges prices over the defaults', () => {
-    const parsed = modelsConfigFromEnv({
-      OPENAI_API_KEY: 'sk',
-      OPENAI_BASE_URL: 'http://proxy/v1',
-      ANTHROPIC_API_KEY: '',
-      COLONY_COMPATIBLE_BASE_URL: 'http://127.0.0.1:1234/v1',
-      COLONY_OFFLINE_DELAY_MS: '250',
-      COLONY_OFFLINE_CALL_LOG: '/tmp/calls.jsonl',
-      COLONY_MODEL_PRICES: '{"compatible:llama3.1":{"inputPerMillion":0,"outputPerMillion":0.1}}',
-    });
-    expect(parsed.openai).toEqual({ apiKey: 'sk', baseUrl: 'http://proxy/v1' });
-    expect(parsed.anthropic).toBeUndefined();
-    expect(parsed.compatible).toEqual({ baseUrl: 'http://127.0.0.1:1234/v1', apiKey: undefined });
-    expect(parsed.offline).toEqual({ delayMs: 250, callLogFile: '/tmp/calls.jsonl' });
-    expect(parsed.prices['compatible:llama3.1']).toEqual({ inputPerMillion: 0, outputPerMillion: 0.1 });
-    expect(parsed.prices['openai:gpt-4o-mini']).toBeDefined();
-  });
-
-  it('names the variable when a value is invalid', () => {
-    expect(() => modelsConfigFromEnv({ COLONY_MODEL_PRICES: '{' })).toThrow(/COLONY_MODEL_PRICES/);
-    expect(() => modelsConfigFromEnv({ COLONY_MODEL_PRICES: '{"x":{"inputPerMillion":1}}' })).toThrow(
-      /COLONY_MODEL_PRICES/,
+describe('model prices', () => {
+  it('lays the configured prices over the built-in table', () => {
+    const registry = createModelRegistry(
+      config({
+        prices: {
+          'compatible:llama3.1': { inputPerMillion: 0, outputPerMillion: 0.1 },
+          'openai:gpt-4o': { inputPerMillion: 1, outputPerMillion: 1 },
+        },
+      }),
     );
-    expect(() => modelsConfigFromEnv({ COLONY_OFFLINE_DELAY_MS: '-5' })).toThrow(/COLONY_OFFLINE_DELAY_MS/);
+    const usage = { inputTokens: 1_000_000, outputTokens: 1_000_000 };
+    expect(registry.costOf('compatible:llama3.1', usage)).toBeCloseTo(0.1);
+    expect(registry.costOf('openai:gpt-4o', usage)).toBe(2);
+    expect(registry.costOf('openai:gpt-4o-mini', usage)).toBeCloseTo(0.75);
   });
 });

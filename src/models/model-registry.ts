@@ -3,6 +3,7 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { ColonyError } from '../errors/index.js';
+import { defaultPrices } from './default-prices.js';
 import type { ModelsConfig } from './models-config.js';
 import { createOfflineModel } from './offline/offline-model.js';
 
@@ -75,10 +76,11 @@ function modelFactory(
  *
  * @throws ColonyError `invalid_input` when `config.defaultModel` names an unconfigured provider.
  * @example
- * const models = createModelRegistry(modelsConfigFromEnv(process.env));
+ * const models = createModelRegistry(config.models);
  * const { model } = models.resolve(models.defaultModelSpec());
  */
 export function createModelRegistry(config: ModelsConfig): ModelRegistry {
+  const prices = { ...defaultPrices, ...config.prices };
   const factories = new Map<string, (modelId: string) => LanguageModelV3>();
   const cache = new Map<string, ResolvedModel>();
   const configured = realProviders.filter((provider) => config[provider] !== undefined);
@@ -133,7 +135,7 @@ export function createModelRegistry(config: ModelsConfig): ModelRegistry {
     },
     costOf(spec, usage) {
       if (spec.startsWith('offline:')) return 0;
-      const price = config.prices[spec];
+      const price = prices[spec];
       if (price === undefined) return 0;
       return (
         (usage.inputTokens * price.inputPerMillion + usage.outputTokens * price.outputPerMillion) / 1_000_000

@@ -1,6 +1,6 @@
 import { generateText } from 'ai';
+import { maxReportAnswerChars, maxReportSourcesChars, truncateText } from '../kernel/index.js';
 import type { ModelRegistry } from '../models/index.js';
-import { cut } from './text-terms.js';
 import { noUsage, type Usage, usageOf } from './usage.js';
 
 export interface AnsweredTask {
@@ -13,13 +13,23 @@ export interface AnsweredTask {
 }
 
 /**
+ * How much of each answer a report draws on: `maxReportAnswerChars`, less when many tasks share
+ * `maxReportSourcesChars` — so a report's sources stay bounded however many tasks answered at length.
+ */
+export function reportAnswerChars(tasks: number): number {
+  return Math.min(maxReportAnswerChars, Math.floor(maxReportSourcesChars / Math.max(1, tasks)));
+}
+
+/**
  * The offline aggregator: a Markdown report that states the goal and joins every task's answer
- * under its title, in plan order.
+ * under its title, in plan order (each answer cut to its share, `reportAnswerChars`, with a
+ * visible marker).
  */
 export function offlineReport(goal: string, tasks: readonly AnsweredTask[]): string {
+  const share = reportAnswerChars(tasks.length);
   const sections = tasks.map(
     (task) =>
-      `## ${task.key} · ${task.title}\n_by ${task.agents.join(', ') || 'unknown'}${task.vote ? `, ${task.vote}` : ''}_\n\n${task.answer.trim()}`,
+      `## ${task.key} · ${task.title}\n_by ${task.agents.join(', ') || 'unknown'}${task.vote ? `, ${task.vote}` : ''}_\n\n${truncateText(task.answer.trim(), share)}`,
   );
   return [
     `# Mission report`,
@@ -51,7 +61,7 @@ export async function aggregateReport(
       '',
       ...input.tasks.map(
         (task) =>
-          `## ${task.key}: ${task.title} (by ${task.agents.join(', ')}${task.vote ? `, ${task.vote}` : ''})\n${cut(task.answer, 6000)}`,
+          `## ${task.key}: ${task.title} (by ${task.agents.join(', ')}${task.vote ? `, ${task.vote}` : ''})\n${truncateText(task.answer, reportAnswerChars(input.tasks.length))}`,
       ),
     ].join('\n'),
   });

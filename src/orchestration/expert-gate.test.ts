@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createModelRegistry, modelsConfigFromEnv } from '../models/index.js';
+import { configDefaults } from '../config/index.js';
+import { createModelRegistry } from '../models/index.js';
 import { decideRoute, type RoutingCandidate, scoreCandidates } from './expert-gate.js';
 import {
   createScriptedModel,
@@ -60,7 +61,7 @@ describe('the expert gate', () => {
   });
 
   it('chooses the top k, and asks a real router model only when the top two are close', async () => {
-    const models = createModelRegistry(modelsConfigFromEnv({}));
+    const models = createModelRegistry(configDefaults.models);
     const calls: ScriptedCall[] = [];
     installMockProvider(models, () =>
       createScriptedModel((call) => {

@@ -1,5 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { Services } from '../context/index.js';
+import {
+  maxChatMessageChars,
+  maxHandoffSummaryChars,
+  maxViolationPromptChars,
+  truncateText,
+} from '../kernel/index.js';
 import { parseJson, type Row, type Schema, toJson } from '../storage/index.js';
 import type { Violation } from './mission-types.js';
 import { cut } from './text-terms.js';
@@ -15,7 +21,8 @@ export interface HandoffNote {
 /**
  * The handoff notes for a task about to start: one per dependency (the task of the same key in
  * the newest plan that succeeded), stored once in `mission_handoff` (unique per edge). A note
- * carries a context summary (the producing task's answer, cut to 1,200 characters), the
+ * carries a context summary (the producing task's answer, cut to `maxHandoffSummaryChars` with a
+ * visible marker), the
  * decisions made (who answered, after how many attempts, the vote) and the next steps (the
  * receiving task and its acceptance criteria).
  */
@@ -58,7 +65,7 @@ export async function handoffNotes(
     const note: HandoffNote = {
       fromKey: source.key,
       fromTitle: source.title,
-      summary: `${source.title}: ${cut((source.result ?? '').trim(), 1200)}`,
+      summary: `${source.title}: ${truncateText((source.result ?? '').trim(), maxHandoffSummaryChars)}`,
       decisions,
       nextSteps: [task.title, ...parseJson<string[]>(task.acceptance, [])],
     };
@@ -84,7 +91,22 @@ export async function handoffNotes(
   return notes;
 }
 
-/** What an assigned agent is asked: the task first (so short answers restate it), then context. */
+function renderNote(note: HandoffNote): string {
+  return [
+    `Handoff note from ${note.fromKey} (${note.fromTitle}):`,
+    `Context: ${note.summary}`,
+    `Decisions: ${note.decisions.join('; ')}`,
+    `Next steps: ${note.nextSteps.join('; ')}`,
+  ].join('\n');
+}
+
+/**
+ * What an assigned agent is asked: the task first (so short answers restate it), then context.
+ * The prompt starts a run like a posted chat message, so it is held to `maxChatMessageChars`
+ * whatever the plan holds: each rejected attempt's violations are cut to
+ * `maxViolationPromptChars`, and the handoff notes share what the task, the goal and the
+ * violations leave — each cut with a visible marker to its share.
+ */
 export function taskPrompt(input: {
   goal: string;
   task: Row<'mission_task'>;
@@ -92,23 +114,21 @@ export function taskPrompt(input: {
   violations: readonly Violation[];
 }): string {
   const { task } = input;
-  const lines = [`Task ${task.key}: ${task.title}.`, task.description, '', `Mission goal: ${input.goal}`];
+  const head = [`Task ${task.key}: ${task.title}.`, task.description, '', `Mission goal: ${input.goal}`];
   const acceptance = parseJson<string[]>(task.acceptance, []);
-  if (acceptance.length > 0) lines.push('Acceptance criteria:', ...acceptance.map((item) => `- ${item}`));
-  for (const note of input.notes) {
-    lines.push(
-      '',
-      `Handoff note from ${note.fromKey} (${note.fromTitle}):`,
-      `Context: ${note.summary}`,
-      `Decisions: ${note.decisions.join('; ')}`,
-      `Next steps: ${note.nextSteps.join('; ')}`,
-    );
-  }
+  if (acceptance.length > 0) head.push('Acceptance criteria:', ...acceptance.map((item) => `- ${item}`));
+  const tail: string[] = [];
   if (input.violations.length > 0) {
-    lines.push('', 'Your previous answer was rejected by the acceptance check:');
-    for (const violation of input.violations)
-      lines.push(`- attempt ${violation.attempt}: ${violation.violations.join('; ')}`);
-    lines.push('Fix these problems in your new answer.');
+    tail.push('', 'Your previous answer was rejected by the acceptance check:');
+    for (const violation of input.violations) {
+      const reasons = truncateText(violation.violations.join('; '), maxViolationPromptChars);
+      tail.push(`- attempt ${violation.attempt}: ${reasons}`);
+    }
+    tail.push('Fix these problems in your new answer.');
   }
-  return lines.join('\n');
+  const fixed = head.join('\n').length + tail.join('\n').length + 2;
+  // Each note takes its own line plus the blank line before it.
+  const share = Math.floor((maxChatMessageChars - fixed) / Math.max(1, input.notes.length)) - 2;
+  const notes = input.notes.flatMap((note) => ['', truncateText(renderNote(note), Math.max(0, share))]);
+  return truncateText([...head, ...notes, ...tail].join('\n'), maxChatMessageChars);
 }

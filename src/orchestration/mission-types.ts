@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { maxMissionGoalChars } from '../kernel/index.js';
 import type { RoutingWeights } from './expert-gate.js';
 import type { Plan } from './plan.js';
 import type { Usage } from './usage.js';
@@ -38,7 +39,7 @@ const modelSpec = z
 /** `POST /v1/missions` body. */
 export const createMissionInput = z
   .object({
-    goal: z.string().trim().min(1).max(8000),
+    goal: z.string().trim().min(1).max(maxMissionGoalChars),
     /** Agents (ids or names) the expert gate may choose from; default every agent of the org. */
     agents: z.array(z.string().min(1).max(64)).min(1).max(100).optional(),
     /** `true`: wait for approval before aggregation; a list of task ids: wait after each of those tasks. */

@@ -1,3 +1,11 @@
+import {
+  maxAcceptanceChars,
+  maxPlanCapabilityChars,
+  maxPlanDescriptionChars,
+  maxPlanTasks,
+  maxPlanTitleChars,
+  truncateText,
+} from '../kernel/index.js';
 import type { Plan, PlannedTask } from './plan.js';
 import { keyTerms } from './text-terms.js';
 
@@ -13,6 +21,35 @@ function clean(clause: string): string {
     .trim();
 }
 
+function isSynthesis(segments: readonly string[][], index: number): boolean {
+  return (
+    segments.length > 1 && index === segments.length - 1 && synthesisVerbs.test(segments[index]?.[0] ?? '')
+  );
+}
+
+/**
+ * Fits a goal's clauses into a plan's `maxPlanTasks` tasks: when there are more, every segment
+ * becomes one task (its steps joined by ", then "), and neighbouring segments share a task (joined
+ * by "; "), spread as evenly as the tasks allow; a closing synthesis segment stays a task of its own.
+ */
+function fitToPlan(segments: string[][]): string[][] {
+  const clauses = segments.reduce((sum, steps) => sum + steps.length, 0);
+  if (clauses <= maxPlanTasks) return segments;
+  const synthesis = isSynthesis(segments, segments.length - 1);
+  const body = (synthesis ? segments.slice(0, -1) : segments).map((steps) => steps.join(', then '));
+  const tasks = Math.min(body.length, maxPlanTasks - (synthesis ? 1 : 0));
+  const size = Math.floor(body.length / tasks);
+  const larger = body.length % tasks;
+  const groups: string[][] = [];
+  for (let index = 0, start = 0; index < tasks; index++) {
+    const end = start + size + (index < larger ? 1 : 0);
+    groups.push([body.slice(start, end).join('; ')]);
+    start = end;
+  }
+  const last = segments.at(-1);
+  return synthesis && last ? [...groups, [last.join(', then ')]] : groups;
+}
+
 /**
  * The offline planner (docs/missions.md, "Offline"): one task per clause of the goal.
  * - The goal is cut into **segments** at `;`, line breaks and sentence ends (`. ? !` + space).
@@ -23,11 +60,13 @@ function clean(clause: string): string {
  *   compile, draft, synthesize, present, recommend), depends on the last step of every other one.
  * - Ids are `t1`, `t2`, …; the capability is the clause's first word; acceptance says the answer
  *   must address the clause and mention its key terms.
+ * - A goal with more clauses than a plan may have tasks is fitted by `fitToPlan`; texts longer than
+ *   a plan's fields are cut with a visible marker.
  * - `skip` leaves out clauses already done (a replan); dependencies on them stay, as references
  *   to the earlier plan.
  */
 export function offlinePlan(goal: string, skip: ReadonlySet<string> = new Set()): Plan {
-  const segments = goal
+  const clauses = goal
     .split(/;|\n|(?<=[.!?])\s+/)
     .map((segment) =>
       segment
@@ -36,27 +75,30 @@ export function offlinePlan(goal: string, skip: ReadonlySet<string> = new Set())
         .filter((clause) => clause.length > 0),
     )
     .filter((steps) => steps.length > 0);
-  if (segments.length === 0) segments.push([clean(goal) || goal]);
+  if (clauses.length === 0) clauses.push([clean(goal) || goal]);
+  const segments = fitToPlan(clauses);
   const tasks: PlannedTask[] = [];
   const segmentEnds: string[] = [];
   let counter = 0;
   for (const [segmentIndex, steps] of segments.entries()) {
     let previous: string | undefined;
-    const isSynthesis =
-      segments.length > 1 && segmentIndex === segments.length - 1 && synthesisVerbs.test(steps[0] ?? '');
+    const synthesis = isSynthesis(segments, segmentIndex);
     for (const [stepIndex, clause] of steps.entries()) {
       counter++;
       const id = `t${counter}`;
-      const dependsOn = previous ? [previous] : stepIndex === 0 && isSynthesis ? [...segmentEnds] : [];
+      const dependsOn = previous ? [previous] : stepIndex === 0 && synthesis ? [...segmentEnds] : [];
       const terms = keyTerms(clause);
       tasks.push({
         id,
-        title: (clause.charAt(0).toUpperCase() + clause.slice(1)).slice(0, 200),
-        description: `${clause} (part ${counter} of the mission goal).`.slice(0, 4000),
-        capability: (clause.split(' ')[0] ?? '').toLowerCase().slice(0, 200),
+        title: truncateText(clause.charAt(0).toUpperCase() + clause.slice(1), maxPlanTitleChars),
+        description: truncateText(
+          `${clause} (part ${counter} of the mission goal).`,
+          maxPlanDescriptionChars,
+        ),
+        capability: truncateText((clause.split(' ')[0] ?? '').toLowerCase(), maxPlanCapabilityChars),
         depends_on: dependsOn,
         acceptance: [
-          `The answer addresses: ${clause}`.slice(0, 1000),
+          truncateText(`The answer addresses: ${clause}`, maxAcceptanceChars),
           ...(terms.length > 0 ? [`The answer mentions: ${terms.join(', ')}`] : []),
         ],
       });

@@ -1,7 +1,28 @@
 import { z } from 'zod';
+import {
+  maxAcceptanceChars,
+  maxAcceptanceCriteria,
+  maxPlanCapabilityChars,
+  maxPlanDescriptionChars,
+  maxPlanTasks,
+  maxPlanTitleChars,
+  truncateText,
+} from '../kernel/index.js';
 
-/** Most tasks a plan may have. */
-export const maxPlanTasks = 50;
+export { maxPlanTasks };
+
+/**
+ * A text field of a plan: the limit is shown to the planner (JSON schema `maxLength`), and a
+ * longer answer is cut with a visible marker rather than rejected — a title of 210 characters
+ * must not fail a mission.
+ */
+function boundedText(max: number, min = 0) {
+  return z
+    .string()
+    .min(min)
+    .transform((text) => truncateText(text, max))
+    .meta({ maxLength: max });
+}
 
 /** One task as the planner writes it. */
 export const plannedTaskSchema = z.object({
@@ -10,11 +31,15 @@ export const plannedTaskSchema = z.object({
     .min(1)
     .max(64)
     .regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, "_", "." and "-"'),
-  title: z.string().min(1).max(200),
-  description: z.string().max(4000),
-  capability: z.string().max(200),
+  title: boundedText(maxPlanTitleChars, 1),
+  description: boundedText(maxPlanDescriptionChars),
+  capability: boundedText(maxPlanCapabilityChars),
   depends_on: z.array(z.string()),
-  acceptance: z.array(z.string().max(1000)).max(20),
+  /** Checkable statements about a good answer; criteria past the limit are dropped. */
+  acceptance: z
+    .array(boundedText(maxAcceptanceChars))
+    .transform((criteria) => criteria.slice(0, maxAcceptanceCriteria))
+    .meta({ maxItems: maxAcceptanceCriteria }),
   /** Ask this many agents the same question and vote (1 = one agent). */
   k: z.number().int().min(1).max(5).optional(),
   /** Same as `k: 3` when `k` is not given. */
@@ -24,8 +49,8 @@ export const plannedTaskSchema = z.object({
 /** The planner's structured output. */
 export const planSchema = z.object({ tasks: z.array(plannedTaskSchema) });
 
-export type PlannedTask = z.infer<typeof plannedTaskSchema>;
-export type Plan = z.infer<typeof planSchema>;
+export type PlannedTask = z.output<typeof plannedTaskSchema>;
+export type Plan = z.output<typeof planSchema>;
 
 /** How many agents answer a task: `k`, else 3 with `consensus`, else 1. */
 export function answersWanted(task: PlannedTask): number {

@@ -1,5 +1,6 @@
 import { generateText, NoObjectGeneratedError, Output } from 'ai';
 import { coerceError } from '../errors/index.js';
+import { maxViolationPromptChars, truncateText } from '../kernel/index.js';
 import type { ModelRegistry } from '../models/index.js';
 import { offlinePlan } from './offline-planner.js';
 import { maxPlanTasks, type Plan, planSchema, validatePlan } from './plan.js';
@@ -46,7 +47,9 @@ function promptOf(input: PlannerInput, errors: string[]): string {
       lines.push(`- ${done.key}: ${done.title} → ${cut(done.result, 300)}`);
     lines.push('Failed:');
     for (const failed of input.replan.failed)
-      lines.push(`- ${failed.key}: ${failed.title} → ${failed.error}; ${failed.violations.join('; ')}`);
+      lines.push(
+        `- ${failed.key}: ${failed.title} → ${truncateText(`${failed.error}; ${failed.violations.join('; ')}`, maxViolationPromptChars)}`,
+      );
     lines.push('Plan only the remaining work, differently enough that it can succeed.');
   }
   if (errors.length > 0) {

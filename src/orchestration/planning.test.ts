@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { maxMissionGoalChars, maxPlanTasks, maxPlanTitleChars } from '../kernel/index.js';
 import { offlinePlan } from './offline-planner.js';
-import { type Plan, topologicalOrder, validatePlan } from './plan.js';
+import { type Plan, planSchema, topologicalOrder, validatePlan } from './plan.js';
 import { offlineVerdict } from './verifier.js';
 import { vote } from './voting.js';
 
@@ -35,6 +36,25 @@ describe('plan validation', () => {
     expect(validatePlan({ tasks: Array.from({ length: 50 }, (_, index) => task(`t${index}`)) })).toEqual([]);
   });
 
+  it('cuts a planner’s over-long texts with a marker instead of rejecting the plan', () => {
+    const parsed = planSchema.parse({
+      tasks: [
+        {
+          ...task('a'),
+          title: 'T'.repeat(250),
+          description: 'd'.repeat(5000),
+          acceptance: Array.from({ length: 25 }, () => 'c'.repeat(1500)),
+        },
+      ],
+    });
+    const [planned] = parsed.tasks;
+    expect(planned?.title).toHaveLength(maxPlanTitleChars);
+    expect(planned?.title).toMatch(/… \[truncated 7\d chars\]$/);
+    expect(planned?.description.length).toBeLessThanOrEqual(4000);
+    expect(planned?.acceptance).toHaveLength(20);
+    expect(planned?.acceptance.every((criterion) => criterion.length <= 1000)).toBe(true);
+  });
+
   it('lets a replan depend on tasks an earlier plan completed', () => {
     expect(validatePlan({ tasks: [task('b', ['a'])] }, new Set(['a']))).toEqual([]);
   });
@@ -57,6 +77,23 @@ describe('the offline planner', () => {
       ['t4', 'Tell the team', []],
     ]);
     expect(offlinePlan('just one thing').tasks).toHaveLength(1);
+  });
+
+  it('fits a maximal goal of many clauses into a plan, keeping the closing synthesis', () => {
+    const clauses = Array.from({ length: 120 }, (_, index) => `research topic ${index}`);
+    const goal = [...clauses, 'write a summary of everything'].join('; ');
+    expect(goal.length).toBeLessThanOrEqual(maxMissionGoalChars);
+    const plan = offlinePlan(goal);
+    expect(validatePlan(plan)).toEqual([]);
+    expect(plan.tasks).toHaveLength(maxPlanTasks);
+    expect(plan.tasks[0]?.title).toBe('Research topic 0; research topic 1; research topic 2');
+    expect(plan.tasks[48]?.title).toBe('Research topic 118; research topic 119');
+    const synthesis = plan.tasks.at(-1);
+    expect(synthesis?.title).toBe('Write a summary of everything');
+    expect(synthesis?.depends_on).toHaveLength(maxPlanTasks - 1);
+    const chained = offlinePlan(Array.from({ length: 60 }, (_, index) => `step ${index}`).join(' then '));
+    expect(chained.tasks).toHaveLength(1);
+    expect(chained.tasks[0]?.title).toMatch(/^Step 0, then step 1, then .*… \[truncated \d+ chars\]$/);
   });
 
   it('skips what a previous plan completed', () => {

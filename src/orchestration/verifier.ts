@@ -1,6 +1,7 @@
 import { generateText, Output } from 'ai';
 import { z } from 'zod';
 import { coerceError } from '../errors/index.js';
+import { maxVerifiedAnswerChars, truncateText } from '../kernel/index.js';
 import type { ModelRegistry } from '../models/index.js';
 import { cut, keyTerms, terms } from './text-terms.js';
 import { noUsage, type Usage, usageOf } from './usage.js';
@@ -74,7 +75,7 @@ export async function verifyAnswer(
         ...input.task.acceptance.map((criterion) => `- ${criterion}`),
         '',
         'Answer:',
-        cut(input.answer, 12_000),
+        truncateText(input.answer, maxVerifiedAnswerChars),
       ].join('\n'),
     });
     const tokens = usageOf(result.usage);

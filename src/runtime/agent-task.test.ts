@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transact } from '../events/index.js';
 import { createHttpHarness, type HttpHarness } from '../http/test-support/http-harness.js';
+import { maxChatMessageChars } from '../kernel/index.js';
 import { testDialects } from '../storage/test-support/databases.js';
 import { enqueueTask, type TaskHandler, waitForTask } from '../tasks/index.js';
 import { agentTaskResult, startAgentTask } from './agent-task.js';
@@ -52,5 +53,29 @@ describe.each(testDialects)('agent runs as child tasks on %s', (dialect) => {
       .where('payload', 'like', `%${result.childRun}%`)
       .executeTakeFirst();
     expect(child?.parent_id).toBe(task.id);
+  });
+
+  it('holds the text that starts an agent to the limit of a chat message, and the run succeeds', async () => {
+    const services = harness.colony.services;
+    const started = await transact(services, (transaction, outbox) =>
+      startAgentTask(services, transaction, outbox, {
+        orgId: harness.orgId,
+        agent: 'helper',
+        content: 'plan the trip '.repeat(10_000),
+        title: 'a very long brief',
+        createdBy: 'test',
+      }),
+    );
+    services.runs.afterCommit();
+    const message = await services.database.db
+      .selectFrom('message')
+      .select(['content', 'parts'])
+      .where('id', '=', started.messageId)
+      .executeTakeFirstOrThrow();
+    expect(message.content).toHaveLength(maxChatMessageChars);
+    expect(message.content).toMatch(/… \[truncated \d+ chars\]$/);
+    expect(message.parts).toContain('truncated');
+    const run = await harness.waitForRun(started.runId);
+    expect(run.status).toBe('succeeded');
   });
 });

@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { RunScheduler } from '../chats/index.js';
 import { ColonyError, notFound } from '../errors/index.js';
 import type { Outbox } from '../events/index.js';
+import { maxChatMessageChars, truncateText } from '../kernel/index.js';
 import type { Schema } from '../storage/index.js';
 import { toJson } from '../storage/index.js';
 import type { RuntimeServices } from './run-types.js';
@@ -10,7 +11,10 @@ export interface AgentTaskInput {
   orgId: string;
   /** Agent id or name, in `orgId`. */
   agent: string;
-  /** What the agent is asked to do: the first user message of a new chat. */
+  /**
+   * What the agent is asked to do: the first user message of a new chat. Held to the limit of a
+   * posted chat message (`maxChatMessageChars`): longer text is cut with a visible marker.
+   */
   content: string;
   title: string;
   /** A task waiting for the result: it is resumed when the run ends (succeeded, failed or canceled). */
@@ -52,6 +56,7 @@ export async function startAgentTask(
     .executeTakeFirst();
   if (!agent) throw notFound('agent', input.agent);
   if (input.content.length === 0) throw new ColonyError('invalid_input', 'the task text is empty');
+  const content = truncateText(input.content, maxChatMessageChars);
   const now = services.clock.now();
   const chatId = services.ids.next('chat');
   await transaction
@@ -91,8 +96,8 @@ export async function startAgentTask(
       role: 'user',
       author_kind: 'system',
       author_id: input.createdBy,
-      content: input.content,
-      parts: toJson([{ type: 'text', text: input.content }]),
+      content,
+      parts: toJson([{ type: 'text', text: content }]),
       run_id: null,
       created_at: now,
     })

@@ -12,8 +12,7 @@ import type {
   ToolStepPayload,
   ToolStepStatus,
 } from './run-types.js';
-
-const maxOutputChars = 64_000;
+import { fitToolOutput } from './tool-output.js';
 
 async function writeToolStep(
   services: RuntimeServices,
@@ -64,12 +63,6 @@ async function writeToolStep(
       ),
     );
   });
-}
-
-function truncateOutput(output: unknown): unknown {
-  const text = JSON.stringify(output ?? null);
-  if (text.length <= maxOutputChars) return output;
-  return { truncated: true, preview: text.slice(0, maxOutputChars) };
 }
 
 /**
@@ -150,7 +143,7 @@ export async function advanceToolCall(
       throw new ColonyError('internal', `${call.toolName} waits for a result but cannot resume`);
     const resumed = await tool.resume(previous?.state, toolContext);
     if (!resumed.done) return 'waiting';
-    const payload = { ...previous, input: call.input, output: truncateOutput(resumed.output) };
+    const payload = { ...previous, input: call.input, output: fitToolOutput(resumed.output) };
     await writeToolStep(services, run, { ...base, status: 'completed', payload }, 'tool-call-end', {
       output: payload.output,
     });
@@ -178,7 +171,7 @@ export async function advanceToolCall(
       );
       return 'waiting';
     }
-    const payload = { ...started, output: truncateOutput(output) };
+    const payload = { ...started, output: fitToolOutput(output) };
     await writeToolStep(services, run, { ...withId, status: 'completed', payload }, 'tool-call-end', {
       output: payload.output,
     });

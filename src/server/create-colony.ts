@@ -12,10 +12,9 @@ import {
   createMemoryTools,
   ensureConsolidationSchedules,
   type MemoryWiringServices,
-  memoryConfigFromEnv,
   memoryTaskHandlers,
 } from '../memory/index.js';
-import { createModelRegistry, modelsConfigFromEnv } from '../models/index.js';
+import { createModelRegistry } from '../models/index.js';
 import { createMetrics, type Logger } from '../observability/index.js';
 import { createOrchestrationHandlers } from '../orchestration/index.js';
 import {
@@ -33,7 +32,7 @@ import {
   type TaskHandler,
   type WorkerPool,
 } from '../tasks/index.js';
-import { createToolRegistry, toolsConfigFromEnv } from '../tools/index.js';
+import { createToolRegistry } from '../tools/index.js';
 
 export interface Colony {
   services: HttpServices;
@@ -46,9 +45,8 @@ export interface Colony {
 }
 
 export interface CreateColonyOptions {
-  config: Readonly<Config>;
+  config: Config;
   logger: Logger;
-  env?: NodeJS.ProcessEnv;
   /** Run task workers in this process (serve and worker roles). */
   workers: boolean;
   /** More task handlers by kind (tests, embedders). */
@@ -57,12 +55,13 @@ export interface CreateColonyOptions {
 
 /**
  * Assembles every capability over one database: migrations applied, registries built, the
- * worker pool created (not started). The HTTP server and the CLI both start from here.
+ * worker pool created (not started). The HTTP server and the CLI both start from here. Each
+ * capability gets its slice of the one configuration (`config.memory`, `config.models`,
+ * `config.tools`); none reads the environment.
  */
 export async function createColony(options: CreateColonyOptions): Promise<Colony> {
   const { config, logger } = options;
-  const env = options.env ?? process.env;
-  const database = openDatabase({ url: databaseUrlOf(config) });
+  const database = openDatabase({ url: databaseUrlOf(config), traceSqlMs: config.traceSqlMs });
   try {
     await migrate(database);
   } catch (error) {
@@ -70,13 +69,13 @@ export async function createColony(options: CreateColonyOptions): Promise<Colony
     throw error;
   }
   const base = { database, bus: createEventBus(), clock: systemClock, ids: createIdGenerator(), logger };
-  const memoryConfig = memoryConfigFromEnv(env);
+  const memoryConfig = config.memory;
   const memory = createMemoryRuntime(base);
   const runtime: MemoryWiringServices = {
     ...base,
     memory,
-    models: createModelRegistry(modelsConfigFromEnv(env)),
-    tools: createToolRegistry(toolsConfigFromEnv(env)),
+    models: createModelRegistry(config.models),
+    tools: createToolRegistry(config.tools),
     runtime: { maxRunSteps: config.maxRunSteps, recentWindowTokens: config.recentWindowTokens },
     runHooks: {},
   };

@@ -17,7 +17,7 @@ export interface RunningServer {
  * `colony serve`: API + workers (unless `noWorkers`) in one process. On SIGTERM the caller
  * calls `stop()`: stop accepting, let in-flight steps finish or checkpoint, close the database.
  */
-export async function startServer(config: Readonly<Config>, logger: Logger): Promise<RunningServer> {
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const colony = await createColony({ config, logger, workers: !config.noWorkers });
   const identity = await bootstrapIdentity(colony.services, {
     keyFile: adminKeyFile(config),

@@ -37,6 +37,8 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
   /** SQLite: checkpoint the write-ahead log on a background thread (default true). */
   backgroundCheckpoints?: boolean | undefined;
+  /** SQLite: print statements slower than this many milliseconds to stderr (`traceSqlMs`). */
+  traceSqlMs?: number | undefined;
 }
 
 function redact(url: string): string {
@@ -57,7 +59,10 @@ export function openDatabase(options: OpenDatabaseOptions): Database {
     return wrap(connection.kysely, connection.dialect, redact(options.url), { postgres: connection.pool });
   }
   const filename = options.url.replace(/^sqlite:(\/\/)?/, '');
-  const connection = openSqlite(filename, { backgroundCheckpoints: options.backgroundCheckpoints });
+  const connection = openSqlite(filename, {
+    backgroundCheckpoints: options.backgroundCheckpoints,
+    traceSqlMs: options.traceSqlMs,
+  });
   return wrap(
     connection.kysely,
     connection.dialect,

@@ -2,7 +2,7 @@ export { toAiSdkTools } from './ai-sdk-tools.js';
 export { type GetTimeInput, type GetTimeOutput, getTimeTool } from './get-time.js';
 export type { EgressDependencies, HostLookup } from './http/egress-policy.js';
 export { matchesHostPattern } from './http/host-pattern.js';
-export { defaultHttpToolConfig, type HttpToolConfig } from './http/http-config.js';
+export type { HttpToolConfig } from './http/http-config.js';
 export {
   createHttpRequestTool,
   type HttpRequestInput,
@@ -17,4 +17,3 @@ export {
   waitForResult,
 } from './tool-definition.js';
 export { createToolRegistry, type ToolRegistry, type ToolsConfig } from './tool-registry.js';
-export { toolsConfigFromEnv } from './tools-config.js';

@@ -1,12 +1,12 @@
 import { generateText } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { configDefaults } from '../config/index.js';
 import { isColonyError } from '../errors/index.js';
 import { createManualClock } from '../kernel/index.js';
 import { createOfflineModel } from '../models/index.js';
 import { toAiSdkTools } from './ai-sdk-tools.js';
 import { getTimeTool } from './get-time.js';
-import { defaultHttpToolConfig } from './http/http-config.js';
 import type { ToolContext } from './tool-definition.js';
 import { createToolRegistry } from './tool-registry.js';
 
@@ -24,7 +24,7 @@ const context: ToolContext = {
 };
 
 function registry() {
-  return createToolRegistry({ http: { ...defaultHttpToolConfig } });
+  return createToolRegistry(configDefaults.tools);
 }
 
 describe('get_time', () => {

@@ -4,7 +4,7 @@ import type { HttpToolConfig } from './http/http-config.js';
 import { createHttpRequestTool } from './http/http-request-tool.js';
 import type { ToolDefinition } from './tool-definition.js';
 
-/** Configuration of the built-in tools. */
+/** Configuration of the built-in tools: the `tools` slice of the configuration. */
 export type ToolsConfig = { http: HttpToolConfig };
 
 /** The tools available to agents, by name. */
@@ -22,7 +22,7 @@ export interface ToolRegistry {
  * add theirs with `register`.
  *
  * @example
- * const tools = createToolRegistry(toolsConfigFromEnv(process.env));
+ * const tools = createToolRegistry(config.tools);
  * tools.get('get_time');
  */
 export function createToolRegistry(config: ToolsConfig): ToolRegistry {

@@ -41,12 +41,7 @@ async function withOperatorContext<T>(
     import('../../server/index.js'),
     import('../../observability/index.js'),
   ]);
-  const colony = await createColony({
-    config,
-    logger: createSilentLogger(),
-    env: cli.io.env,
-    workers: false,
-  });
+  const colony = await createColony({ config, logger: createSilentLogger(), workers: false });
   try {
     const orgId = await orgOf(colony, options.org);
     const context = {

@@ -124,7 +124,8 @@ export function formatBoard(board: MissionBoard): string {
   return lines.join('\n');
 }
 
-const starterTeam = [
+/** The agents `colony mission run` creates when the org has none. */
+export const starterTeam = [
   {
     name: 'researcher',
     capabilities: { text: 'research, find and collect information, investigate', tags: ['research'] },

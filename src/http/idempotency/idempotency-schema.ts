@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { errorSchema, jsonContent } from '../openapi-helpers.js';
 
 /** An `Idempotency-Key`: 1–255 visible ASCII characters (a UUID is a good choice). */
 export const idempotencyKeySchema = z
@@ -26,3 +27,8 @@ export function withIdempotencyKey<Shape extends z.ZodRawShape>(schema: z.ZodObj
       .openapi({ description: `The Idempotency-Key header, as a body field. ${description}` }),
   });
 }
+
+/** The error response of a creating route whose Idempotency-Key was used for another request. */
+export const idempotencyErrors = {
+  422: jsonContent(errorSchema, 'The Idempotency-Key was already used for a different request'),
+} as const;

@@ -3,8 +3,13 @@ import { getAgent } from '../../agents/index.js';
 import { listInbox, sendMessageAsCaller, sendMessageInput } from '../../collaboration/index.js';
 import { type ColonyApp, contextOf } from '../app.js';
 import type { HttpServices } from '../http-services.js';
-import { idempotencyHeaders, idempotently, withIdempotencyKey } from '../idempotency/index.js';
-import { commonErrors, idParam, jsonBody, jsonContent, security } from '../openapi-helpers.js';
+import {
+  idempotencyErrors,
+  idempotencyHeaders,
+  idempotently,
+  withIdempotencyKey,
+} from '../idempotency/index.js';
+import { bodyErrors, commonErrors, idParam, jsonBody, jsonContent, security } from '../openapi-helpers.js';
 
 const messageSchema = z
   .object({
@@ -28,6 +33,7 @@ const tags = ['agent messages'];
 const send = createRoute({
   method: 'post',
   path: '/v1/agents/{id}/messages',
+  operationId: 'sendAgentMessage',
   tags,
   security,
   summary:
@@ -36,24 +42,28 @@ const send = createRoute({
   responses: {
     202: jsonContent(z.object({ message: messageSchema, duplicate: z.boolean() }), 'Stored (and delivered)'),
     ...commonErrors,
+    ...bodyErrors,
+    ...idempotencyErrors,
   },
 });
 
 const inbox = createRoute({
   method: 'get',
   path: '/v1/agents/{id}/messages',
+  operationId: 'listAgentMessages',
   tags,
   security,
   summary: 'The agent’s inbox, oldest first',
   request: {
     params,
     query: z.object({
+      // `type`: zod-to-openapi calls a coerced number that takes null (Number(null) is 0) nullable.
       after: z.coerce
         .number()
         .int()
         .min(0)
         .optional()
-        .openapi({ description: 'Only messages created after (epoch ms)' }),
+        .openapi({ type: 'integer', minimum: 0, description: 'Only messages created after (epoch ms)' }),
       limit: z.coerce.number().int().min(1).max(200).optional(),
       correlationId: z.string().max(200).optional(),
     }),

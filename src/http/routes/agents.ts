@@ -13,9 +13,16 @@ import {
 } from '../../agents/index.js';
 import { type ColonyApp, contextOf } from '../app.js';
 import type { HttpServices } from '../http-services.js';
-import { idempotencyHeaders, idempotently, withIdempotencyKey } from '../idempotency/index.js';
 import {
+  idempotencyErrors,
+  idempotencyHeaders,
+  idempotently,
+  withIdempotencyKey,
+} from '../idempotency/index.js';
+import {
+  bodyErrors,
   commonErrors,
+  conflictError,
   idParam,
   jsonBody,
   jsonContent,
@@ -42,16 +49,24 @@ const tags = ['agents'];
 const create = createRoute({
   method: 'post',
   path: '/v1/agents',
+  operationId: 'createAgent',
   tags,
   security,
   summary: 'Create an agent (version 1)',
   request: { headers: idempotencyHeaders, body: jsonBody(withIdempotencyKey(createAgentInput)) },
-  responses: { 201: jsonContent(agentSchema, 'Created'), ...commonErrors, 409: commonErrors[400] },
+  responses: {
+    201: jsonContent(agentSchema, 'Created'),
+    ...commonErrors,
+    ...bodyErrors,
+    ...conflictError,
+    ...idempotencyErrors,
+  },
 });
 
 const list = createRoute({
   method: 'get',
   path: '/v1/agents',
+  operationId: 'listAgents',
   tags,
   security,
   summary: 'List agents',
@@ -62,6 +77,7 @@ const list = createRoute({
 const get = createRoute({
   method: 'get',
   path: '/v1/agents/{id}',
+  operationId: 'getAgent',
   tags,
   security,
   summary: 'Get an agent by id or name (current version, or ?version=)',
@@ -72,16 +88,23 @@ const get = createRoute({
 const update = createRoute({
   method: 'patch',
   path: '/v1/agents/{id}',
+  operationId: 'updateAgent',
   tags,
   security,
   summary: 'Edit an agent: creates a new version',
   request: { params, body: jsonBody(updateAgentInput) },
-  responses: { 200: jsonContent(agentSchema, 'The new version'), ...commonErrors, 409: commonErrors[400] },
+  responses: {
+    200: jsonContent(agentSchema, 'The new version'),
+    ...commonErrors,
+    ...bodyErrors,
+    ...conflictError,
+  },
 });
 
 const remove = createRoute({
   method: 'delete',
   path: '/v1/agents/{id}',
+  operationId: 'deleteAgent',
   tags,
   security,
   summary: 'Delete an agent (soft; admin)',

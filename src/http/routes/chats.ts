@@ -10,9 +10,16 @@ import {
 } from '../../chats/index.js';
 import { type ColonyApp, contextOf } from '../app.js';
 import type { HttpServices } from '../http-services.js';
-import { idempotencyHeaders, idempotently, withIdempotencyKey } from '../idempotency/index.js';
 import {
+  idempotencyErrors,
+  idempotencyHeaders,
+  idempotently,
+  withIdempotencyKey,
+} from '../idempotency/index.js';
+import {
+  bodyErrors,
   commonErrors,
+  conflictError,
   idParam,
   jsonBody,
   jsonContent,
@@ -65,15 +72,22 @@ const tags = ['chats'];
 const create = createRoute({
   method: 'post',
   path: '/v1/chats',
+  operationId: 'createChat',
   tags,
   security,
   summary: 'Start a chat with an agent (by id or name)',
   request: { headers: idempotencyHeaders, body: jsonBody(withIdempotencyKey(createChatInput)) },
-  responses: { 201: jsonContent(chatSchema, 'Created'), ...commonErrors },
+  responses: {
+    201: jsonContent(chatSchema, 'Created'),
+    ...commonErrors,
+    ...bodyErrors,
+    ...idempotencyErrors,
+  },
 });
 const list = createRoute({
   method: 'get',
   path: '/v1/chats',
+  operationId: 'listChats',
   tags,
   security,
   summary: 'List chats',
@@ -83,6 +97,7 @@ const list = createRoute({
 const get = createRoute({
   method: 'get',
   path: '/v1/chats/{id}',
+  operationId: 'getChat',
   tags,
   security,
   summary: 'Get a chat',
@@ -92,6 +107,7 @@ const get = createRoute({
 const post = createRoute({
   method: 'post',
   path: '/v1/chats/{id}/messages',
+  operationId: 'postChatMessage',
   tags,
   security,
   summary:
@@ -106,11 +122,15 @@ const post = createRoute({
       description: 'Accepted: the run is queued (JSON), or the run’s events as SSE until it ends',
     },
     ...commonErrors,
+    ...bodyErrors,
+    ...conflictError,
+    ...idempotencyErrors,
   },
 });
 const messages = createRoute({
   method: 'get',
   path: '/v1/chats/{id}/messages',
+  operationId: 'listChatMessages',
   tags,
   security,
   summary: 'List messages in order; `cursor` is the last seen `seq`',
@@ -118,7 +138,8 @@ const messages = createRoute({
     params,
     query: z.object({
       limit: z.coerce.number().int().min(1).max(200).optional(),
-      cursor: z.coerce.number().int().min(0).optional(),
+      // `type`: zod-to-openapi calls a coerced number that takes null (Number(null) is 0) nullable.
+      cursor: z.coerce.number().int().min(0).optional().openapi({ type: 'integer', minimum: 0 }),
     }),
   },
   responses: {

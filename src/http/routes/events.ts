@@ -7,6 +7,7 @@ import { lastEventIdOf, streamEvents } from '../sse.js';
 const firehose = createRoute({
   method: 'get',
   path: '/v1/events',
+  operationId: 'streamEvents',
   tags: ['events'],
   security,
   summary: 'All events of the caller’s org as SSE, filterable; `Last-Event-ID` resumes',

@@ -3,8 +3,21 @@ import { ColonyError } from '../../errors/index.js';
 import { createApiKey, createApiKeyInput, listApiKeys, revokeApiKey } from '../../identity/index.js';
 import { type ColonyApp, contextOf } from '../app.js';
 import type { HttpServices } from '../http-services.js';
-import { idempotencyHeaders, idempotently, withIdempotencyKey } from '../idempotency/index.js';
-import { commonErrors, idParam, jsonBody, jsonContent, security } from '../openapi-helpers.js';
+import {
+  idempotencyErrors,
+  idempotencyHeaders,
+  idempotently,
+  withIdempotencyKey,
+} from '../idempotency/index.js';
+import {
+  bodyErrors,
+  commonErrors,
+  conflictError,
+  idParam,
+  jsonBody,
+  jsonContent,
+  security,
+} from '../openapi-helpers.js';
 
 const keySchema = z
   .object({
@@ -23,6 +36,7 @@ const tags = ['keys'];
 const create = createRoute({
   method: 'post',
   path: '/v1/keys',
+  operationId: 'createApiKey',
   tags,
   security,
   summary: 'Create an API key (admin); the plaintext `key` is shown only in this response',
@@ -30,11 +44,15 @@ const create = createRoute({
   responses: {
     201: jsonContent(z.object({ apiKey: keySchema, key: z.string() }), 'Created'),
     ...commonErrors,
+    ...bodyErrors,
+    ...conflictError,
+    ...idempotencyErrors,
   },
 });
 const list = createRoute({
   method: 'get',
   path: '/v1/keys',
+  operationId: 'listApiKeys',
   tags,
   security,
   summary: 'List API keys of the org (admin)',
@@ -43,11 +61,13 @@ const list = createRoute({
 const revoke = createRoute({
   method: 'delete',
   path: '/v1/keys/{id}',
+  operationId: 'revokeApiKey',
   tags,
   security,
-  summary: 'Revoke an API key by id or prefix (admin)',
+  summary:
+    'Revoke an API key by id or prefix (admin): only keys of roles at or below the caller’s; never the org’s last active owner key (409)',
   request: { params: idParam('id', 'key_01jd…') },
-  responses: { 200: jsonContent(keySchema, 'Revoked'), ...commonErrors },
+  responses: { 200: jsonContent(keySchema, 'Revoked'), ...commonErrors, ...conflictError },
 });
 
 export function registerKeyRoutes(app: ColonyApp, services: HttpServices): void {

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { maxMemoryQueryChars } from '../../kernel/index.js';
 import {
   addMemory,
   defaultWriteScope,
@@ -17,8 +18,21 @@ import {
 } from '../../memory/index.js';
 import { type ColonyApp, contextOf } from '../app.js';
 import type { HttpServices } from '../http-services.js';
-import { idempotencyHeaders, idempotently, withIdempotencyKey } from '../idempotency/index.js';
-import { commonErrors, idParam, jsonBody, jsonContent, security } from '../openapi-helpers.js';
+import {
+  idempotencyErrors,
+  idempotencyHeaders,
+  idempotently,
+  withIdempotencyKey,
+} from '../idempotency/index.js';
+import {
+  bodyErrors,
+  commonErrors,
+  idParam,
+  jsonBody,
+  jsonContent,
+  nullableRef,
+  security,
+} from '../openapi-helpers.js';
 
 const scopeSchema = z
   .object({ kind: z.enum(scopeKinds), id: z.string().min(1).max(200) })
@@ -100,7 +114,7 @@ const writeResultSchema = z
   .object({
     memory: memorySchema,
     action: z.enum(['created', 'duplicate', 'updated', 'superseded']),
-    superseded: memorySchema.nullable(),
+    superseded: nullableRef(memorySchema),
   })
   .openapi('MemoryWriteResult');
 
@@ -121,7 +135,7 @@ const commaList = (what: string, allowed?: readonly string[]) =>
     .optional();
 
 const searchQuery = z.object({
-  q: z.string().trim().min(1).max(2000),
+  q: z.string().trim().min(1).max(maxMemoryQueryChars),
   scope: commaList('scope').describe(
     'comma-separated `kind:id`; `org` and `user` alone mean the caller’s own (default: org + own user)',
   ),
@@ -146,6 +160,7 @@ const tags = ['memories'];
 const create = createRoute({
   method: 'post',
   path: '/v1/memories',
+  operationId: 'createMemory',
   tags,
   security,
   summary: 'Store a memory (member); dedups, and supersedes what it contradicts',
@@ -154,12 +169,15 @@ const create = createRoute({
     201: jsonContent(writeResultSchema, 'Stored (created or superseding)'),
     200: jsonContent(writeResultSchema, 'Folded into an existing memory (duplicate or updated)'),
     ...commonErrors,
+    ...bodyErrors,
+    ...idempotencyErrors,
   },
 });
 
 const search = createRoute({
   method: 'get',
   path: '/v1/memories/search',
+  operationId: 'searchMemories',
   tags,
   security,
   summary: 'Search memories (viewer): five fused signals, each hit with its scores and why',
@@ -173,6 +191,7 @@ const search = createRoute({
 const get = createRoute({
   method: 'get',
   path: '/v1/memories/{id}',
+  operationId: 'getMemory',
   tags,
   security,
   summary: 'Get a memory (viewer)',
@@ -183,6 +202,7 @@ const get = createRoute({
 const history = createRoute({
   method: 'get',
   path: '/v1/memories/{id}/history',
+  operationId: 'getMemoryHistory',
   tags,
   security,
   summary: 'A memory’s supersede chain and every log entry (viewer)',
@@ -199,6 +219,7 @@ const history = createRoute({
 const remove = createRoute({
   method: 'delete',
   path: '/v1/memories/{id}',
+  operationId: 'deleteMemory',
   tags,
   security,
   summary: 'Delete a memory (member; soft: it leaves retrieval, its history is kept and logged)',

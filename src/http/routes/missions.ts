@@ -12,9 +12,16 @@ import {
 } from '../../orchestration/index.js';
 import { type ColonyApp, contextOf } from '../app.js';
 import type { HttpServices } from '../http-services.js';
-import { idempotencyHeaders, idempotently, withIdempotencyKey } from '../idempotency/index.js';
 import {
+  idempotencyErrors,
+  idempotencyHeaders,
+  idempotently,
+  withIdempotencyKey,
+} from '../idempotency/index.js';
+import {
+  bodyErrors,
   commonErrors,
+  conflictError,
   idParam,
   jsonBody,
   jsonContent,
@@ -126,20 +133,26 @@ const boardSchema = missionSchema
 const reasonBody = z.object({ reason: z.string().max(500).optional() }).strict();
 const params = idParam('id', 'msn_01jd…');
 const tags = ['missions'];
-const conflict = commonErrors[400];
 
 const create = createRoute({
   method: 'post',
   path: '/v1/missions',
+  operationId: 'createMission',
   tags,
   security,
   summary: 'Start a mission: a goal becomes a plan, tasks assigned by the expert gate, and a report (member)',
   request: { headers: idempotencyHeaders, body: jsonBody(withIdempotencyKey(createMissionInput)) },
-  responses: { 202: jsonContent(missionSchema, 'Accepted; planning starts at once'), ...commonErrors },
+  responses: {
+    202: jsonContent(missionSchema, 'Accepted; planning starts at once'),
+    ...commonErrors,
+    ...bodyErrors,
+    ...idempotencyErrors,
+  },
 });
 const list = createRoute({
   method: 'get',
   path: '/v1/missions',
+  operationId: 'listMissions',
   tags,
   security,
   summary: 'List missions, newest first',
@@ -151,6 +164,7 @@ const list = createRoute({
 const get = createRoute({
   method: 'get',
   path: '/v1/missions/{id}',
+  operationId: 'getMission',
   tags,
   security,
   summary: 'The status board: plan DAG with states, assignees, timings, tokens, cost, violations, report',
@@ -160,6 +174,7 @@ const get = createRoute({
 const events = createRoute({
   method: 'get',
   path: '/v1/missions/{id}/events',
+  operationId: 'streamMissionEvents',
   tags,
   security,
   summary: 'The mission’s events as SSE until it ends; `Last-Event-ID` resumes',
@@ -172,6 +187,7 @@ const events = createRoute({
 const approve = createRoute({
   method: 'post',
   path: '/v1/missions/{id}/checkpoints/approve',
+  operationId: 'approveMissionCheckpoints',
   tags,
   security,
   summary: 'Approve the pending checkpoints (or the one named) so the mission continues (member)',
@@ -179,20 +195,27 @@ const approve = createRoute({
     params,
     body: { ...jsonBody(z.object({ name: z.string().min(1).max(64).optional() }).strict()), required: false },
   },
-  responses: { 200: jsonContent(boardSchema, 'The mission'), ...commonErrors, 409: conflict },
+  responses: {
+    200: jsonContent(boardSchema, 'The mission'),
+    ...commonErrors,
+    ...bodyErrors,
+    ...conflictError,
+  },
 });
 const stop = createRoute({
   method: 'post',
   path: '/v1/missions/{id}/stop',
+  operationId: 'stopMission',
   tags,
   security,
   summary: 'Emergency stop: cancel the mission’s outstanding tasks and runs now (member)',
   request: { params, body: { ...jsonBody(reasonBody), required: false } },
-  responses: { 200: jsonContent(boardSchema, 'The mission, canceled'), ...commonErrors },
+  responses: { 200: jsonContent(boardSchema, 'The mission, canceled'), ...commonErrors, ...bodyErrors },
 });
 const stopAll = createRoute({
   method: 'post',
   path: '/v1/stop',
+  operationId: 'stopOrg',
   tags,
   security,
   summary: 'Org-wide emergency stop: cancel every unfinished mission and run of the org (admin)',
@@ -203,6 +226,7 @@ const stopAll = createRoute({
       'What was stopped',
     ),
     ...commonErrors,
+    ...bodyErrors,
   },
 });
 

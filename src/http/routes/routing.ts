@@ -35,6 +35,7 @@ const decisionSchema = z
 const list = createRoute({
   method: 'get',
   path: '/v1/routing-decisions',
+  operationId: 'listRoutingDecisions',
   tags: ['missions'],
   security,
   summary: 'The expert gate’s decisions with every candidate’s score components, newest first',

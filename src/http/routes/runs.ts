@@ -3,7 +3,16 @@ import type { StoredEvent } from '../../events/index.js';
 import { approvalInput, cancelRun, decideApproval, getRun } from '../../runtime/index.js';
 import { type ColonyApp, contextOf } from '../app.js';
 import type { HttpServices } from '../http-services.js';
-import { commonErrors, idParam, jsonBody, jsonContent, security, sseResponse } from '../openapi-helpers.js';
+import {
+  bodyErrors,
+  commonErrors,
+  conflictError,
+  idParam,
+  jsonBody,
+  jsonContent,
+  security,
+  sseResponse,
+} from '../openapi-helpers.js';
 import { lastEventIdOf, streamEvents } from '../sse.js';
 
 /** A run's stream ends with its terminal event. */
@@ -38,6 +47,7 @@ const runSchema = z
     usage: z.object({ inputTokens: z.number(), outputTokens: z.number(), costUsd: z.number() }),
     error: z.string().nullable(),
     taskId: z.string().nullable(),
+    createdBy: z.string().nullable().openapi({ description: 'Who started the run (user, key or agent id)' }),
     createdAt: z.number(),
     startedAt: z.number().nullable(),
     finishedAt: z.number().nullable(),
@@ -50,6 +60,7 @@ const tags = ['runs'];
 const get = createRoute({
   method: 'get',
   path: '/v1/runs/{id}',
+  operationId: 'getRun',
   tags,
   security,
   summary: 'Get a run with its persisted steps',
@@ -62,6 +73,7 @@ const get = createRoute({
 const events = createRoute({
   method: 'get',
   path: '/v1/runs/{id}/events',
+  operationId: 'streamRunEvents',
   tags,
   security,
   summary: 'The run’s events as SSE; `Last-Event-ID` resumes without gap or duplicate',
@@ -74,20 +86,31 @@ const events = createRoute({
 const approve = createRoute({
   method: 'post',
   path: '/v1/runs/{id}/approvals',
+  operationId: 'decideRunApproval',
   tags,
   security,
   summary: 'Approve or reject a tool call awaiting approval',
   request: { params, body: jsonBody(approvalInput) },
-  responses: { 200: jsonContent(runSchema, 'Decision recorded'), ...commonErrors, 409: commonErrors[400] },
+  responses: {
+    200: jsonContent(runSchema, 'Decision recorded'),
+    ...commonErrors,
+    ...bodyErrors,
+    ...conflictError,
+  },
 });
 const cancel = createRoute({
   method: 'post',
   path: '/v1/runs/{id}/cancel',
+  operationId: 'cancelRun',
   tags,
   security,
   summary: 'Cancel a run',
   request: { params },
-  responses: { 200: jsonContent(runSchema, 'The run after cancellation'), ...commonErrors },
+  responses: {
+    200: jsonContent(runSchema, 'The run after cancellation'),
+    ...commonErrors,
+    413: bodyErrors[413],
+  },
 });
 
 export function registerRunRoutes(app: ColonyApp, services: HttpServices): void {

@@ -1,12 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { ColonyApp } from '../app.js';
 import type { HttpServices } from '../http-services.js';
-import { jsonContent } from '../openapi-helpers.js';
+import { jsonContent, publicRoute } from '../openapi-helpers.js';
 
 const health = createRoute({
   method: 'get',
   path: '/healthz',
+  operationId: 'getHealth',
   tags: ['system'],
+  security: publicRoute,
   responses: { 200: jsonContent(z.object({ status: z.literal('ok') }), 'The process is alive') },
 });
 
@@ -14,7 +16,9 @@ const readySchema = z.object({ ready: z.boolean(), checks: z.record(z.string(), 
 const ready = createRoute({
   method: 'get',
   path: '/readyz',
+  operationId: 'getReadiness',
   tags: ['system'],
+  security: publicRoute,
   responses: {
     200: jsonContent(readySchema, 'Database reachable and migrations current'),
     503: jsonContent(readySchema, 'Not ready; `checks` says why'),
@@ -24,7 +28,9 @@ const ready = createRoute({
 const metrics = createRoute({
   method: 'get',
   path: '/metrics',
+  operationId: 'getMetrics',
   tags: ['system'],
+  security: publicRoute,
   responses: {
     200: { content: { 'text/plain': { schema: z.string() } }, description: 'Prometheus metrics' },
   },

@@ -12,8 +12,16 @@ import {
 } from '../../tasks/index.js';
 import { type ColonyApp, contextOf } from '../app.js';
 import type { HttpServices } from '../http-services.js';
-import { idempotencyHeaders, idempotently } from '../idempotency/index.js';
-import { commonErrors, idParam, jsonBody, jsonContent, pageOf, security } from '../openapi-helpers.js';
+import { idempotencyErrors, idempotencyHeaders, idempotently } from '../idempotency/index.js';
+import {
+  bodyErrors,
+  commonErrors,
+  idParam,
+  jsonBody,
+  jsonContent,
+  pageOf,
+  security,
+} from '../openapi-helpers.js';
 
 const taskSchema = z
   .object({
@@ -84,6 +92,7 @@ const tags = ['tasks'];
 const create = createRoute({
   method: 'post',
   path: '/v1/tasks',
+  operationId: 'createTask',
   tags,
   security,
   summary: 'Enqueue a task of an API kind (noop, echo, sleep); agent runs start from chat messages',
@@ -92,12 +101,15 @@ const create = createRoute({
     201: jsonContent(taskSchema, 'Enqueued'),
     200: jsonContent(taskSchema, 'The task that already holds this idempotency key'),
     ...commonErrors,
+    ...bodyErrors,
+    ...idempotencyErrors,
   },
 });
 
 const list = createRoute({
   method: 'get',
   path: '/v1/tasks',
+  operationId: 'listTasks',
   tags,
   security,
   summary: 'List the org’s tasks, newest first',
@@ -115,6 +127,7 @@ const list = createRoute({
 const get = createRoute({
   method: 'get',
   path: '/v1/tasks/{id}',
+  operationId: 'getTask',
   tags,
   security,
   summary: 'Get a task with its dependencies and every failed or expired attempt',
@@ -125,11 +138,16 @@ const get = createRoute({
 const cancel = createRoute({
   method: 'post',
   path: '/v1/tasks/{id}/cancel',
+  operationId: 'cancelTask',
   tags,
   security,
   summary: 'Cancel a task and its unfinished descendants (an agent-run task cancels its run)',
   request: { params },
-  responses: { 200: jsonContent(taskSchema, 'The task after cancellation'), ...commonErrors },
+  responses: {
+    200: jsonContent(taskSchema, 'The task after cancellation'),
+    ...commonErrors,
+    413: bodyErrors[413],
+  },
 });
 
 /** The run an `agent-run` task executes, from its payload. */

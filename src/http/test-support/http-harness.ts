@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { loadConfig } from '../../config/index.js';
 import { type Role, systemActor } from '../../context/index.js';
 import { createApiKey, createOrg } from '../../identity/index.js';
@@ -10,6 +11,7 @@ import type { DialectName, Row, Schema } from '../../storage/index.js';
 import { createPostgresDatabase } from '../../storage/test-support/databases.js';
 import type { TaskHandler } from '../../tasks/index.js';
 import { type ColonyApp, createApp } from '../app.js';
+import { createResponseChecker, type OpenApiDocument, type ResponseChecker } from './openapi-responses.js';
 
 const auditColumns = [
   'org_id',
@@ -22,25 +24,33 @@ const auditColumns = [
 ] as const;
 type AuditColumn = (typeof auditColumns)[number];
 
+export interface HarnessRequestOptions {
+  key?: string | null;
+  body?: unknown;
+  contentType?: string | null;
+  headers?: Record<string, string>;
+}
+
 export interface HttpHarness {
   app: ColonyApp;
   colony: Colony;
   /** One key per role in the main org, and an owner key of another org. */
   keys: Record<Role, string> & { otherOrg: string };
   orgId: string;
-  /** Row counts of the given tables: compare before and after a refused request. */
-  rowCounts(tables: ReadonlyArray<keyof Schema>): Promise<Record<string, number>>;
+  /** Row counts of the given tables (default: every table): compare before and after a refused request. */
+  rowCounts(tables?: ReadonlyArray<keyof Schema>): Promise<Record<string, number>>;
   /** The audit rows written by the request that got this response (matched on its X-Request-Id). */
   auditOf(response: Response): Promise<Array<Pick<Row<'audit_log'>, AuditColumn>>>;
   /** Polls `GET /v1/runs/:id` until the run has ended. */
   waitForRun<Run extends { status: string } = { status: string; steps: unknown[] }>(
     runId: string,
   ): Promise<Run>;
-  request(
-    method: string,
-    path: string,
-    options?: { key?: string | null; body?: unknown; headers?: Record<string, string> },
-  ): Promise<Response>;
+  /**
+   * A request as the key's holder (default: the owner key; `null`: none). A `body` that is not a
+   * string is sent as JSON, with `Content-Type: application/json` unless `contentType` names
+   * another (`null`: send no Content-Type at all).
+   */
+  request(method: string, path: string, options?: HarnessRequestOptions): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -49,6 +59,7 @@ export async function createHttpHarness(
   dialect: DialectName,
   options: {
     workers?: boolean;
+    /** Environment variables the configuration is loaded from (nothing else is read). */
     env?: NodeJS.ProcessEnv;
     config?: Record<string, unknown>;
     handlers?: Record<string, TaskHandler>;
@@ -57,7 +68,7 @@ export async function createHttpHarness(
   const dataDir = mkdtempSync(join(tmpdir(), 'colony-http-'));
   const postgres = dialect === 'postgres' ? await createPostgresDatabase() : undefined;
   const config = loadConfig({
-    env: {},
+    env: { ...options.env },
     cwd: dataDir,
     flags: {
       dataDir,
@@ -71,7 +82,6 @@ export async function createHttpHarness(
     config,
     logger: createLogger({ level: process.env.COLONY_TEST_LOG ?? 'silent', pretty: false }),
     workers: options.workers ?? false,
-    env: { ...options.env },
     ...(options.handlers ? { handlers: options.handlers } : {}),
   });
   const services = colony.services;
@@ -89,21 +99,53 @@ export async function createHttpHarness(
   keys.otherOrg = (await createApiKey(system(other.id), { name: 'other owner', role: 'owner' })).key;
   const app = createApp(services);
   colony.workers?.start();
+  let checker: Promise<ResponseChecker> | undefined;
+  let tableNames: string[] | undefined;
+  const responseChecker = () => {
+    checker ??= Promise.resolve(app.request('/openapi.json'))
+      .then((response) => response.json() as Promise<OpenApiDocument>)
+      .then(createResponseChecker);
+    return checker;
+  };
+  const request: HttpHarness['request'] = async (method, path, requestOptions = {}) => {
+    const key = requestOptions.key === undefined ? keys.owner : requestOptions.key;
+    const headers: Record<string, string> = { ...requestOptions.headers };
+    if (key) headers.Authorization = `Bearer ${key}`;
+    let body: string | Uint8Array | undefined;
+    if (requestOptions.body !== undefined) {
+      const contentType =
+        requestOptions.contentType === undefined ? 'application/json' : requestOptions.contentType;
+      if (contentType !== null) headers['Content-Type'] ??= contentType;
+      body =
+        typeof requestOptions.body === 'string' ? requestOptions.body : JSON.stringify(requestOptions.body);
+      // A string body would make fetch add `Content-Type: text/plain`; bytes go without one.
+      if (contentType === null) body = new TextEncoder().encode(body);
+    }
+    const response = await app.request(path, { method, headers, ...(body === undefined ? {} : { body }) });
+    // Every response of every test made through the harness must match /openapi.json.
+    const problems = await (await responseChecker()).check(method, path, response);
+    if (problems.length > 0) {
+      throw new Error(`the response does not match /openapi.json:\n${problems.join('\n')}`);
+    }
+    return response;
+  };
   return {
     app,
     colony,
     keys,
     orgId: org.id,
     async rowCounts(tables) {
-      const result: Record<string, number> = {};
-      for (const table of tables) {
-        const row = await colony.database.db
-          .selectFrom(table)
-          .select((builder) => builder.fn.countAll<number>().as('count'))
-          .executeTakeFirstOrThrow();
-        result[table] = Number(row.count);
-      }
-      return result;
+      tableNames ??= (await colony.database.db.introspection.getTables()).map((table) => table.name);
+      const names = tables ?? tableNames;
+      // One statement for all tables: the fuzz test counts every table around each request.
+      const counts = sql.join(
+        names.map((name) => sql`select ${sql.lit(name)} as name, count(*) as count from ${sql.table(name)}`),
+        sql` union all `,
+      );
+      const { rows } = await sql<{ name: string; count: number | string }>`${counts}`.execute(
+        colony.database.db,
+      );
+      return Object.fromEntries(rows.map((row) => [row.name, Number(row.count)]));
     },
     async auditOf(response) {
       const requestId = response.headers.get('X-Request-Id');
@@ -116,27 +158,14 @@ export async function createHttpHarness(
     },
     async waitForRun<Run extends { status: string }>(runId: string): Promise<Run> {
       for (let attempt = 0; attempt < 600; attempt++) {
-        const response = await app.request(`/v1/runs/${runId}`, {
-          headers: { Authorization: `Bearer ${keys.owner}` },
-        });
+        const response = await request('GET', `/v1/runs/${runId}`);
         const run = (await response.json()) as Run;
         if (['succeeded', 'failed', 'canceled'].includes(run.status)) return run;
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
       throw new Error(`run ${runId} did not finish`);
     },
-    request(method, path, requestOptions = {}) {
-      const key = requestOptions.key === undefined ? keys.owner : requestOptions.key;
-      const headers: Record<string, string> = { ...requestOptions.headers };
-      if (key) headers.Authorization = `Bearer ${key}`;
-      let body: string | undefined;
-      if (requestOptions.body !== undefined) {
-        headers['Content-Type'] ??= 'application/json';
-        body =
-          typeof requestOptions.body === 'string' ? requestOptions.body : JSON.stringify(requestOptions.body);
-      }
-      return Promise.resolve(app.request(path, { method, headers, ...(body === undefined ? {} : { body }) }));
-    },
+    request,
     async close() {
       await colony.close();
       await postgres?.drop();

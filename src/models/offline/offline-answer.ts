@@ -26,12 +26,28 @@ function availableTools(options: LanguageModelV3CallOptions): Set<string> {
   return new Set(names);
 }
 
+/** Distinct skip notes shown; the rest are counted in one line. */
+const maxSkippedNotes = 10;
+
+/**
+ * One line per distinct skipped directive, with how many times it occurred, at most
+ * `maxSkippedNotes` lines: a message of thousands of directives gets a short answer.
+ */
 function skippedNotes(directives: ToolDirective[], available: Set<string>): string[] {
-  return directives.flatMap((directive) => {
-    if (directive.error !== undefined) return [`Tool ${directive.toolName} was skipped: ${directive.error}.`];
-    if (!available.has(directive.toolName)) return [`Tool ${directive.toolName} is not available; skipped.`];
-    return [];
-  });
+  const counts = new Map<string, number>();
+  for (const directive of directives) {
+    const note =
+      directive.error !== undefined
+        ? `Tool ${directive.toolName} was skipped: ${directive.error}`
+        : available.has(directive.toolName)
+          ? undefined
+          : `Tool ${directive.toolName} is not available; skipped`;
+    if (note !== undefined) counts.set(note, (counts.get(note) ?? 0) + 1);
+  }
+  const notes = [...counts].map(([note, count]) => `${note}${count > 1 ? ` (${count} times)` : ''}.`);
+  if (notes.length <= maxSkippedNotes) return notes;
+  const more = notes.length - maxSkippedNotes;
+  return [...notes.slice(0, maxSkippedNotes), `${more} more skipped tool(s) not listed.`];
 }
 
 /**

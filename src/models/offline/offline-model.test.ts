@@ -76,6 +76,18 @@ describe('offline model', () => {
     expect(second.text).toContain('Tool get_time returned: "noon"');
   });
 
+  it('answers a maximal message of skipped directives briefly: one counted line per distinct skip', async () => {
+    const unknown = Array.from({ length: 12 }, (_, index) => `/tool missing_${index}`).join(' ');
+    const content = `${'/tool delete_everything '.repeat(4000)}${unknown} /tool get_time {"timezone":`;
+    expect(content.length).toBeLessThanOrEqual(100_000);
+    const result = await generateText({ model, tools, messages: [{ role: 'user', content }] });
+    const lines = result.text.split('\n');
+    expect(lines[1]).toBe('Tool delete_everything is not available; skipped (4000 times).');
+    expect(lines).toContain('Tool missing_0 is not available; skipped.');
+    expect(lines.at(-1)).toBe('4 more skipped tool(s) not listed.');
+    expect(lines).toHaveLength(1 + 10 + 1);
+  });
+
   it('reports a denied tool call as rejected', async () => {
     const messages: ModelMessage[] = [
       { role: 'user', content: '/tool lookup {"query":"x"}' },

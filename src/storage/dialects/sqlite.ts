@@ -19,6 +19,8 @@ export interface SqliteConnection {
 export interface SqliteOptions {
   /** Checkpoint the write-ahead log on a thread of its own (default for a file database). */
   backgroundCheckpoints?: boolean | undefined;
+  /** Print statements slower than this many milliseconds to stderr (the `traceSqlMs` setting). */
+  traceSqlMs?: number | undefined;
 }
 
 /** Opens a SQLite database (a file, or `:memory:`) in WAL mode with foreign keys on. */
@@ -52,10 +54,10 @@ export function openSqlite(filename: string, options: SqliteOptions = {}): Sqlit
       })
     : null;
   const embedded = new EmbeddedSqliteDialect(raw, reader, { beforeClose: () => checkpointer?.stop() });
-  const slowQueryMs = Number(process.env.COLONY_TRACE_SQL_MS ?? Number.NaN);
+  const slowQueryMs = options.traceSqlMs;
   const kysely = new Kysely<Schema>({
     dialect: embedded,
-    ...(Number.isFinite(slowQueryMs)
+    ...(slowQueryMs !== undefined
       ? {
           log(event) {
             if (event.queryDurationMillis >= slowQueryMs) {

@@ -1,9 +1,12 @@
-/** Egress policy and limits of the `http_request` tool. */
+/**
+ * Egress policy and limits of the `http_request` tool: the `tools.http` slice of the
+ * configuration (config/, README "Configuration"), handed over by createColony.
+ */
 export type HttpToolConfig = {
   /** Host patterns that may be called (`example.com`, `*.example.com`); empty means any public host. */
-  allow: string[];
+  allow: readonly string[];
   /** Host patterns that may never be called; beats `allow`. */
-  deny: string[];
+  deny: readonly string[];
   /** Allow private, loopback and link-local addresses (off by default: they reach internal services). */
   allowPrivate: boolean;
   /** Bytes of response body kept; the rest is cut and `truncated` is set. */
@@ -13,14 +16,4 @@ export type HttpToolConfig = {
   maxRedirects: number;
   /** `always`: every call waits for a human approval. */
   approval: 'never' | 'always';
-};
-
-export const defaultHttpToolConfig: Readonly<HttpToolConfig> = {
-  allow: [],
-  deny: [],
-  allowPrivate: false,
-  maxResponseBytes: 1_000_000,
-  timeoutMs: 10_000,
-  maxRedirects: 3,
-  approval: 'never',
 };

@@ -1,9 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configDefaults } from '../../config/index.js';
 import type { ToolContext } from '../tool-definition.js';
 import { defaultEgressDependencies, type EgressDependencies } from './egress-policy.js';
-import { defaultHttpToolConfig, type HttpToolConfig } from './http-config.js';
+import type { HttpToolConfig } from './http-config.js';
 import { createHttpRequestTool, type HttpRequestInput } from './http-request-tool.js';
 import { isPrivateAddress } from './private-address.js';
 
@@ -81,7 +82,7 @@ function run(
   dependencies?: EgressDependencies,
 ) {
   const tool = createHttpRequestTool(
-    { ...defaultHttpToolConfig, allowPrivate: true, ...overrides },
+    { ...configDefaults.tools.http, allowPrivate: true, ...overrides },
     dependencies,
   );
   return tool.execute(input, context());
@@ -161,7 +162,7 @@ describe('http_request', () => {
   it('times out and can be canceled', async () => {
     await expect(run({ url: `${base}/slow` }, { timeoutMs: 150 })).rejects.toMatchObject({ code: 'timeout' });
     const controller = new AbortController();
-    const tool = createHttpRequestTool({ ...defaultHttpToolConfig, allowPrivate: true });
+    const tool = createHttpRequestTool({ ...configDefaults.tools.http, allowPrivate: true });
     setTimeout(() => controller.abort(), 50);
     await expect(tool.execute({ url: `${base}/slow` }, context(controller.signal))).rejects.toMatchObject({
       code: 'canceled',
@@ -177,7 +178,7 @@ describe('http_request', () => {
   });
 
   it('accepts only GET and validates headers', () => {
-    const tool = createHttpRequestTool(defaultHttpToolConfig);
+    const tool = createHttpRequestTool(configDefaults.tools.http);
     const post = tool.inputSchema.safeParse({ url: 'https://example.com', method: 'POST' });
     expect(post.error?.issues[0]?.message).toBe('only GET is supported by http_request for now');
     const tooMany = Object.fromEntries(Array.from({ length: 21 }, (_, index) => [`x-h${index}`, 'v']));
@@ -190,10 +191,10 @@ describe('http_request', () => {
   });
 
   it('requires approval only when configured to', () => {
-    expect(createHttpRequestTool(defaultHttpToolConfig).requiresApproval({ url: 'https://e.com' })).toBe(
+    expect(createHttpRequestTool(configDefaults.tools.http).requiresApproval({ url: 'https://e.com' })).toBe(
       false,
     );
-    const always = createHttpRequestTool({ ...defaultHttpToolConfig, approval: 'always' });
+    const always = createHttpRequestTool({ ...configDefaults.tools.http, approval: 'always' });
     expect(always.requiresApproval({ url: 'https://e.com' })).toBe(true);
     expect(always.idempotent).toBe(true);
   });
