@@ -76,37 +76,41 @@ export async function createAgent(context: AgentContext, input: CreateAgentInput
   const { name, ...definition } = parsed.data;
   checkCatalog(context.services, definition);
   const { services, actor } = context;
-  return transact(services, async (transaction, outbox) => {
-    if (await nameTaken(transaction, actor.orgId, name)) {
-      throw new ColonyError('conflict', `an agent named "${name}" already exists`, {
-        fields: [{ path: 'name', message: 'already taken' }],
+  return transact(
+    services,
+    async (transaction, outbox) => {
+      if (await nameTaken(transaction, actor.orgId, name)) {
+        throw new ColonyError('conflict', `an agent named "${name}" already exists`, {
+          fields: [{ path: 'name', message: 'already taken' }],
+        });
+      }
+      const now = services.clock.now();
+      const agent = {
+        id: services.ids.next('agt'),
+        org_id: actor.orgId,
+        name,
+        current_version: 1,
+        created_at: now,
+        updated_at: now,
+        deleted_at: null,
+      };
+      await transaction.insertInto('agent').values(agent).execute();
+      const version = await insertVersion(transaction, context, agent.id, 1, definition);
+      await recordAudit(transaction, services, actor, {
+        action: 'agent.create',
+        resourceType: 'agent',
+        resourceId: agent.id,
       });
-    }
-    const now = services.clock.now();
-    const agent = {
-      id: services.ids.next('agt'),
-      org_id: actor.orgId,
-      name,
-      current_version: 1,
-      created_at: now,
-      updated_at: now,
-      deleted_at: null,
-    };
-    await transaction.insertInto('agent').values(agent).execute();
-    const version = await insertVersion(transaction, context, agent.id, 1, definition);
-    await recordAudit(transaction, services, actor, {
-      action: 'agent.create',
-      resourceType: 'agent',
-      resourceId: agent.id,
-    });
-    await outbox.emit({
-      type: 'agent-created',
-      orgId: actor.orgId,
-      subjectId: agent.id,
-      payload: { name, version: 1 },
-    });
-    return toAgent(transaction, agent, version);
-  });
+      await outbox.emit({
+        type: 'agent-created',
+        orgId: actor.orgId,
+        subjectId: agent.id,
+        payload: { name, version: 1 },
+      });
+      return toAgent(transaction, agent, version);
+    },
+    context.idempotency,
+  );
 }
 
 /** Applies a partial edit as a new version; runs keep the version they started with. */

@@ -3,7 +3,7 @@ import { loadAgent } from '../agents/index.js';
 import { type Context, requireRole } from '../context/index.js';
 import { ColonyError, fromZodError, notFound } from '../errors/index.js';
 import { transact } from '../events/index.js';
-import { recordAudit } from '../identity/index.js';
+import { recordAudit, requireOrgUsers } from '../identity/index.js';
 import type { Schema } from '../storage/index.js';
 import { prepareInsert, prepareQuery, toJson } from '../storage/index.js';
 import {
@@ -45,63 +45,67 @@ export async function createChat(context: Context, input: CreateChatInput): Prom
   const parsed = createChatInput.safeParse(input);
   if (!parsed.success) throw fromZodError(parsed.error);
   const { services, actor } = context;
-  const chatId = await transact(services, async (transaction, outbox) => {
-    const agent = await loadAgent(transaction, actor.orgId, parsed.data.agent);
-    const now = services.clock.now();
-    const id = services.ids.next('chat');
-    await transaction
-      .insertInto('conversation')
-      .values({
-        id,
-        org_id: actor.orgId,
-        agent_id: agent.id,
-        title: parsed.data.title,
-        created_by: actor.id,
-        summary: '',
-        summary_version: 0,
-        message_cursor: 0,
-        last_message_seq: 0,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    const participants = [
-      { kind: 'agent', id: agent.id },
-      { kind: actor.userId ? 'user' : 'api_key', id: actor.userId ?? actor.id },
-      ...parsed.data.userIds.map((userId) => ({ kind: 'user', id: userId })),
-    ];
-    const unique = [
-      ...new Map(
-        participants.map((participant) => [`${participant.kind}:${participant.id}`, participant]),
-      ).values(),
-    ];
-    await transaction
-      .insertInto('conversation_participant')
-      .values(
-        unique.map((participant) => ({
-          conversation_id: id,
+  return transact(
+    services,
+    async (transaction, outbox) => {
+      const agent = await loadAgent(transaction, actor.orgId, parsed.data.agent);
+      await requireOrgUsers(transaction, actor.orgId, parsed.data.userIds, 'userIds');
+      const now = services.clock.now();
+      const id = services.ids.next('chat');
+      await transaction
+        .insertInto('conversation')
+        .values({
+          id,
           org_id: actor.orgId,
-          participant_kind: participant.kind,
-          participant_id: participant.id,
-          joined_at: now,
-        })),
-      )
-      .execute();
-    await recordAudit(transaction, services, actor, {
-      action: 'chat.create',
-      resourceType: 'chat',
-      resourceId: id,
-    });
-    await outbox.emit({
-      type: 'chat-created',
-      orgId: actor.orgId,
-      conversationId: id,
-      subjectId: id,
-      payload: { agentId: agent.id },
-    });
-    return id;
-  });
-  return loadChat(services.database.db, actor.orgId, chatId);
+          agent_id: agent.id,
+          title: parsed.data.title,
+          created_by: actor.id,
+          summary: '',
+          summary_version: 0,
+          message_cursor: 0,
+          last_message_seq: 0,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      const participants = [
+        { kind: 'agent', id: agent.id },
+        { kind: actor.userId ? 'user' : 'api_key', id: actor.userId ?? actor.id },
+        ...parsed.data.userIds.map((userId) => ({ kind: 'user', id: userId })),
+      ];
+      const unique = [
+        ...new Map(
+          participants.map((participant) => [`${participant.kind}:${participant.id}`, participant]),
+        ).values(),
+      ];
+      await transaction
+        .insertInto('conversation_participant')
+        .values(
+          unique.map((participant) => ({
+            conversation_id: id,
+            org_id: actor.orgId,
+            participant_kind: participant.kind,
+            participant_id: participant.id,
+            joined_at: now,
+          })),
+        )
+        .execute();
+      await recordAudit(transaction, services, actor, {
+        action: 'chat.create',
+        resourceType: 'chat',
+        resourceId: id,
+      });
+      await outbox.emit({
+        type: 'chat-created',
+        orgId: actor.orgId,
+        conversationId: id,
+        subjectId: id,
+        payload: { agentId: agent.id },
+      });
+      return loadChat(transaction, actor.orgId, id);
+    },
+    context.idempotency,
+  );
 }
 
 export async function getChat(context: Context, chatId: string): Promise<Chat> {
@@ -182,65 +186,69 @@ export async function postMessage(
   const parsed = postMessageInput.safeParse(input);
   if (!parsed.success) throw fromZodError(parsed.error);
   const { services, actor } = context;
-  const result = await transact(services, async (transaction, outbox) => {
-    const [chat] = (await chatForMessage(transaction, { chatId, orgId: actor.orgId })).rows;
-    if (!chat) throw notFound('chat', chatId);
-    if (chat.deleted_at !== null)
-      throw new ColonyError('conflict', `the agent of chat ${chatId} was deleted`);
-    const now = services.clock.now();
-    const [counter] = (await nextMessageSeq(transaction, { chatId: chat.id, now })).rows;
-    if (!counter) throw notFound('chat', chatId);
-    const row = {
-      id: services.ids.next('msg'),
-      org_id: actor.orgId,
-      conversation_id: chat.id,
-      seq: Number(counter.last_message_seq),
-      role: 'user',
-      author_kind: actor.userId ? 'user' : actor.kind,
-      author_id: actor.userId ?? actor.id,
-      content: parsed.data.content,
-      parts: toJson([{ type: 'text', text: parsed.data.content }]),
-      run_id: null,
-      created_at: now,
-    };
-    await insertMessage(transaction, row);
-    const run = await services.runs.createRun(transaction, {
-      orgId: actor.orgId,
-      chatId: chat.id,
-      agentId: chat.agentId,
-      agentVersion: Number(chat.current_version),
-      agentModel: chat.model,
-      triggerMessageId: row.id,
-      createdBy: actor.id,
-    });
-    await recordAudit(transaction, services, actor, {
-      action: 'message.create',
-      resourceType: 'message',
-      resourceId: row.id,
-      details: { chatId: chat.id, runId: run.runId },
-    });
-    await outbox.emit(
-      {
-        type: 'message-created',
+  const result = await transact(
+    services,
+    async (transaction, outbox) => {
+      const [chat] = (await chatForMessage(transaction, { chatId, orgId: actor.orgId })).rows;
+      if (!chat) throw notFound('chat', chatId);
+      if (chat.deleted_at !== null)
+        throw new ColonyError('conflict', `the agent of chat ${chatId} was deleted`);
+      const now = services.clock.now();
+      const [counter] = (await nextMessageSeq(transaction, { chatId: chat.id, now })).rows;
+      if (!counter) throw notFound('chat', chatId);
+      const row = {
+        id: services.ids.next('msg'),
+        org_id: actor.orgId,
+        conversation_id: chat.id,
+        seq: Number(counter.last_message_seq),
+        role: 'user',
+        author_kind: actor.userId ? 'user' : actor.kind,
+        author_id: actor.userId ?? actor.id,
+        content: parsed.data.content,
+        parts: toJson([{ type: 'text', text: parsed.data.content }]),
+        run_id: null,
+        created_at: now,
+      };
+      await insertMessage(transaction, row);
+      const run = await services.runs.createRun(transaction, {
         orgId: actor.orgId,
-        conversationId: chat.id,
-        subjectId: row.id,
-        payload: { role: 'user', seq: row.seq, content: row.content },
-      },
-      {
-        type: 'run-queued',
-        orgId: actor.orgId,
-        conversationId: chat.id,
-        runId: run.runId,
-        subjectId: run.runId,
-        payload: { model: run.model, offline: run.offline, triggerMessageId: row.id },
-      },
-    );
-    return {
-      message: toMessage({ ...row, run_id: null }),
-      run: { id: run.runId, status: run.status, model: run.model, offline: run.offline },
-    };
-  });
+        chatId: chat.id,
+        agentId: chat.agentId,
+        agentVersion: Number(chat.current_version),
+        agentModel: chat.model,
+        triggerMessageId: row.id,
+        createdBy: actor.id,
+      });
+      await recordAudit(transaction, services, actor, {
+        action: 'message.create',
+        resourceType: 'message',
+        resourceId: row.id,
+        details: { chatId: chat.id, runId: run.runId },
+      });
+      await outbox.emit(
+        {
+          type: 'message-created',
+          orgId: actor.orgId,
+          conversationId: chat.id,
+          subjectId: row.id,
+          payload: { role: 'user', seq: row.seq, content: row.content },
+        },
+        {
+          type: 'run-queued',
+          orgId: actor.orgId,
+          conversationId: chat.id,
+          runId: run.runId,
+          subjectId: run.runId,
+          payload: { model: run.model, offline: run.offline, triggerMessageId: row.id },
+        },
+      );
+      return {
+        message: toMessage({ ...row, run_id: null }),
+        run: { id: run.runId, status: run.status, model: run.model, offline: run.offline },
+      };
+    },
+    context.idempotency,
+  );
   services.runs.afterCommit();
   return result;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type Context, requireRole } from '../context/index.js';
 import { fromZodError } from '../errors/index.js';
-import { transact } from '../events/index.js';
+import { transact, type UnitOfWorkGuard } from '../events/index.js';
 import { recordAudit } from '../identity/index.js';
 import { maxAgentMessageChars } from '../kernel/index.js';
 import { startAgentTask } from '../runtime/index.js';
@@ -62,78 +62,86 @@ function toAgentMessage(row: Row<'agent_message'>): AgentMessage {
 /**
  * Stores a message for an agent and, unless `trigger` is false, starts the recipient's run with
  * it — in one transaction, so delivery is durable (at least once). Messages are deduplicated by
- * id: sending an id again returns the first message and starts nothing.
+ * id: sending an id again returns the first message and starts nothing. `guard` (a request's
+ * `Idempotency-Key` record) commits with the message.
  */
 export async function sendAgentMessage(
   services: CollaborationServices,
   sender: { orgId: string; kind: 'agent' | 'api_key' | 'user' | 'system'; id: string; name: string },
   recipient: string,
   input: SendMessageInput,
-  options: { parentTaskId?: string | null } = {},
+  options: { parentTaskId?: string | null; guard?: UnitOfWorkGuard | undefined } = {},
 ): Promise<{ message: AgentMessage; duplicate: boolean }> {
   const parsed = sendMessageInput.safeParse(input);
   if (!parsed.success) throw fromZodError(parsed.error);
   const target = await agentByName(services.database.db, sender.orgId, recipient);
   const id = parsed.data.id ?? services.ids.next('amsg');
-  const result = await transact(services, async (transaction, outbox) => {
-    const now = services.clock.now();
-    const inserted = await transaction
-      .insertInto('agent_message')
-      .values({
-        id,
-        org_id: sender.orgId,
-        sender_kind: sender.kind,
-        sender_id: sender.id,
-        recipient_agent_id: target.id,
-        type: parsed.data.type,
-        payload: toJson({ content: parsed.data.content, data: parsed.data.data ?? {} }),
-        correlation_id: parsed.data.correlationId ?? null,
-        status: 'stored',
-        triggered_run_id: null,
-        created_at: now,
-        delivered_at: null,
-      })
-      .onConflict((conflict) => conflict.columns(['org_id', 'id']).doNothing())
-      .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return { duplicate: true };
-    if (parsed.data.trigger) {
-      const header = `Message from ${sender.kind} "${sender.name}" (type: ${parsed.data.type}${parsed.data.correlationId ? `, correlation: ${parsed.data.correlationId}` : ''}):`;
-      const run = await startAgentTask(services, transaction, outbox, {
+  const result = await transact(
+    services,
+    async (transaction, outbox) => {
+      const now = services.clock.now();
+      const inserted = await transaction
+        .insertInto('agent_message')
+        .values({
+          id,
+          org_id: sender.orgId,
+          sender_kind: sender.kind,
+          sender_id: sender.id,
+          recipient_agent_id: target.id,
+          type: parsed.data.type,
+          payload: toJson({ content: parsed.data.content, data: parsed.data.data ?? {} }),
+          correlation_id: parsed.data.correlationId ?? null,
+          status: 'stored',
+          triggered_run_id: null,
+          created_at: now,
+          delivered_at: null,
+        })
+        .onConflict((conflict) => conflict.columns(['org_id', 'id']).doNothing())
+        .executeTakeFirst();
+      const stored = async (duplicate: boolean) => {
+        const row = await transaction
+          .selectFrom('agent_message')
+          .selectAll()
+          .where('org_id', '=', sender.orgId)
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow();
+        return { message: toAgentMessage(row), duplicate };
+      };
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return stored(true);
+      if (parsed.data.trigger) {
+        const header = `Message from ${sender.kind} "${sender.name}" (type: ${parsed.data.type}${parsed.data.correlationId ? `, correlation: ${parsed.data.correlationId}` : ''}):`;
+        const run = await startAgentTask(services, transaction, outbox, {
+          orgId: sender.orgId,
+          agent: target.id,
+          content: `${header}\n${parsed.data.content}`,
+          title: `Message from ${sender.name}`,
+          parentTaskId: options.parentTaskId ?? null,
+          createdBy: sender.id,
+        });
+        await transaction
+          .updateTable('agent_message')
+          .set({ status: 'delivered', triggered_run_id: run.runId, delivered_at: now })
+          .where('org_id', '=', sender.orgId)
+          .where('id', '=', id)
+          .execute();
+      }
+      await outbox.emit({
+        type: 'agent-message-sent',
         orgId: sender.orgId,
-        agent: target.id,
-        content: `${header}\n${parsed.data.content}`,
-        title: `Message from ${sender.name}`,
-        parentTaskId: options.parentTaskId ?? null,
-        createdBy: sender.id,
+        subjectId: id,
+        payload: {
+          from: sender.id,
+          to: target.id,
+          type: parsed.data.type,
+          correlationId: parsed.data.correlationId ?? null,
+        },
       });
-      await transaction
-        .updateTable('agent_message')
-        .set({ status: 'delivered', triggered_run_id: run.runId, delivered_at: now })
-        .where('org_id', '=', sender.orgId)
-        .where('id', '=', id)
-        .execute();
-    }
-    await outbox.emit({
-      type: 'agent-message-sent',
-      orgId: sender.orgId,
-      subjectId: id,
-      payload: {
-        from: sender.id,
-        to: target.id,
-        type: parsed.data.type,
-        correlationId: parsed.data.correlationId ?? null,
-      },
-    });
-    return { duplicate: false };
-  });
+      return stored(false);
+    },
+    options.guard,
+  );
   services.runs.afterCommit();
-  const row = await services.database.db
-    .selectFrom('agent_message')
-    .selectAll()
-    .where('org_id', '=', sender.orgId)
-    .where('id', '=', id)
-    .executeTakeFirstOrThrow();
-  return { message: toAgentMessage(row), duplicate: result.duplicate };
+  return result;
 }
 
 /** An agent's inbox, newest last, paged by creation time. */
@@ -175,6 +183,7 @@ export async function sendMessageAsCaller(
     { orgId: context.actor.orgId, kind: context.actor.kind, id: context.actor.id, name: context.actor.id },
     agent,
     input,
+    { guard: context.idempotency },
   );
   if (!result.duplicate) {
     await transact(context.services, async (transaction) => {

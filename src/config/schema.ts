@@ -33,7 +33,8 @@ export const configSchema = z.strictObject({
   }),
   adminKey: setting(z.string().min(32).optional(), {
     env: 'COLONY_ADMIN_KEY',
-    meaning: 'preset owner key (≥ 32 chars)',
+    meaning:
+      'preset owner key (≥ 32 chars); once revoked it is never restored: `serve` refuses to start until it is changed or unset',
     defaultText: 'generated on first start',
   }),
   logLevel: setting(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), {

@@ -1,4 +1,4 @@
-import type { EventBus } from '../events/index.js';
+import type { EventBus, UnitOfWorkGuard } from '../events/index.js';
 import type { Clock, IdGenerator } from '../kernel/index.js';
 import type { Logger } from '../observability/index.js';
 import type { Database } from '../storage/index.js';
@@ -36,4 +36,9 @@ export interface Context<Extra extends object = object> {
   services: Services & Extra;
   actor: Actor;
   signal: AbortSignal;
+  /**
+   * The request's `Idempotency-Key` record (HTTP). A creating use case passes it to the one
+   * `transact` that creates, so the creation and its record commit together.
+   */
+  idempotency?: UnitOfWorkGuard;
 }

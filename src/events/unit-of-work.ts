@@ -18,10 +18,21 @@ export interface Outbox {
 }
 
 /**
+ * Runs first and last inside a unit of work's transaction. The HTTP `Idempotency-Key` record is
+ * one (http/idempotency): claimed before the change, so a concurrent duplicate waits on it, and
+ * completed with the unit's result, so the change and its record commit or roll back together.
+ */
+export interface UnitOfWorkGuard {
+  claim(transaction: Transaction<Schema>): Promise<void>;
+  complete(transaction: Transaction<Schema>, result: unknown): Promise<void>;
+}
+
+/**
  * Runs `fn` in one transaction. Events emitted through the outbox are inserted in the same
  * transaction and published to the bus only after the commit succeeds; a failure rolls back the
  * change and its events together, so nothing half-written survives. A deadlock or serialization
  * failure reported by Postgres reruns the unit of work (so `fn` must not have outside effects).
+ * A `guard` claims before `fn` and completes with its result, in the same transaction.
  *
  * @example
  * const agent = await transact(services, async (transaction, outbox) => {
@@ -33,6 +44,7 @@ export interface Outbox {
 export async function transact<T>(
   services: UnitOfWorkServices,
   fn: (transaction: Transaction<Schema>, outbox: Outbox) => Promise<T>,
+  guard?: UnitOfWorkGuard,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const published: StoredEvent[] = [];
@@ -50,7 +62,10 @@ export async function transact<T>(
             return stored;
           },
         };
-        return fn(transaction, outbox);
+        await guard?.claim(transaction);
+        const value = await fn(transaction, outbox);
+        await guard?.complete(transaction, value);
+        return value;
       });
       services.bus.publish(published);
       return result;

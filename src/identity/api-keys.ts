@@ -1,8 +1,9 @@
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { atLeast, type Context, type Role, requireRole, roles } from '../context/index.js';
 import { ColonyError, fromZodError, notFound } from '../errors/index.js';
 import { transact } from '../events/index.js';
-import type { Row } from '../storage/index.js';
+import type { Row, Schema } from '../storage/index.js';
 import { recordAudit } from './audit.js';
 import { generateApiKey, hashApiKey, prefixOf } from './key-material.js';
 
@@ -72,22 +73,26 @@ export async function createApiKey(
     last_used_at: null,
     revoked_at: null,
   };
-  await transact(services, async (transaction, outbox) => {
-    await transaction.insertInto('api_key').values(row).execute();
-    await recordAudit(transaction, services, actor, {
-      action: 'api-key.create',
-      resourceType: 'api_key',
-      resourceId: row.id,
-      details: { name: row.name, role: row.role, prefix: row.prefix },
-    });
-    await outbox.emit({
-      type: 'api-key-created',
-      orgId: actor.orgId,
-      subjectId: row.id,
-      payload: { prefix },
-    });
-  });
-  return { apiKey: toApiKey(row), key };
+  return transact(
+    services,
+    async (transaction, outbox) => {
+      await transaction.insertInto('api_key').values(row).execute();
+      await recordAudit(transaction, services, actor, {
+        action: 'api-key.create',
+        resourceType: 'api_key',
+        resourceId: row.id,
+        details: { name: row.name, role: row.role, prefix: row.prefix },
+      });
+      await outbox.emit({
+        type: 'api-key-created',
+        orgId: actor.orgId,
+        subjectId: row.id,
+        payload: { prefix },
+      });
+      return { apiKey: toApiKey(row), key };
+    },
+    context.idempotency,
+  );
 }
 
 export async function listApiKeys(context: Context): Promise<ApiKey[]> {
@@ -101,7 +106,14 @@ export async function listApiKeys(context: Context): Promise<ApiKey[]> {
   return rows.map(toApiKey);
 }
 
-/** Revokes a key of the caller's org. Revocation takes effect on the next request. */
+/**
+ * Revokes a key of the caller's org. Revocation takes effect on the next request.
+ *
+ * A role may revoke only keys of roles at or below its own (an admin cannot lock out an owner),
+ * and the last active owner key of an org cannot be revoked: create another owner key first.
+ *
+ * @throws ColonyError `forbidden` for a key above the caller's role, `conflict` for the last owner key.
+ */
 export async function revokeApiKey(context: Context, idOrPrefix: string): Promise<ApiKey> {
   requireRole(context.actor, 'admin');
   const { services, actor } = context;
@@ -113,7 +125,15 @@ export async function revokeApiKey(context: Context, idOrPrefix: string): Promis
       .where((builder) => builder.or([builder('id', '=', idOrPrefix), builder('prefix', '=', idOrPrefix)]))
       .executeTakeFirst();
     if (!row) throw notFound('api key', idOrPrefix);
+    const role = row.role as Role;
+    if (!atLeast(actor.role, role)) {
+      throw new ColonyError(
+        'forbidden',
+        `the caller's ${actor.role} role cannot revoke a key with the ${role} role: a role may revoke only keys of roles at or below its own`,
+      );
+    }
     if (row.revoked_at !== null) return toApiKey(row);
+    if (role === 'owner') await requireAnotherOwner(transaction, actor.orgId, row.id);
     const now = services.clock.now();
     await transaction.updateTable('api_key').set({ revoked_at: now }).where('id', '=', row.id).execute();
     await recordAudit(transaction, services, actor, {
@@ -124,4 +144,26 @@ export async function revokeApiKey(context: Context, idOrPrefix: string): Promis
     await outbox.emit({ type: 'api-key-revoked', orgId: actor.orgId, subjectId: row.id });
     return toApiKey({ ...row, revoked_at: now });
   });
+}
+
+/**
+ * Throws `conflict` unless the org keeps an active owner key besides `keyId`. The no-op update
+ * row-locks every active owner key of the org first (Postgres; SQLite has a single writer), so two
+ * owners revoking each other's keys at once cannot both succeed.
+ */
+async function requireAnotherOwner(transaction: Kysely<Schema>, orgId: string, keyId: string): Promise<void> {
+  const owners = await transaction
+    .updateTable('api_key')
+    .set((builder) => ({ revoked_at: builder.ref('revoked_at') }))
+    .where('org_id', '=', orgId)
+    .where('role', '=', 'owner')
+    .where('revoked_at', 'is', null)
+    .returning('id')
+    .execute();
+  if (owners.every((owner) => owner.id === keyId)) {
+    throw new ColonyError(
+      'conflict',
+      'this is the last active owner key of the org; create another owner key before revoking it',
+    );
+  }
 }

@@ -3,3 +3,4 @@ export { type AuditEntry, recordAudit } from './audit.js';
 export { type Authenticate, createAuthenticator } from './authenticate.js';
 export { type BootstrapResult, bootstrapIdentity, readKeyFile } from './bootstrap.js';
 export { createOrg, type Org } from './orgs.js';
+export { requireOrgUsers } from './users.js';

@@ -5,6 +5,7 @@ import { createAiSdkEmbedder } from './embedder.js';
 import { extractMemories } from './extraction.js';
 import { extractFactsOffline } from './offline-extractor.js';
 import { searchMemories } from './search.js';
+import { createConversation } from './test-support/conversations.js';
 import { createMemoryTestServices, type MemoryTestServices } from './test-support/memory-test-services.js';
 import { markInjected } from './text.js';
 
@@ -54,8 +55,9 @@ describe.each(testDialects)('extraction on %s', (dialect) => {
     test = await createMemoryTestServices(dialect);
     const user = await test.createUser();
     const context = test.context(user);
+    const { conversationId: chatId } = await createConversation(test.base.services, user);
     const scopes = {
-      turns: { kind: 'chat' as const, id: 'chat_1' },
+      turns: { kind: 'chat' as const, id: chatId },
       facts: { kind: 'user' as const, id: user.id },
     };
     const messages = [
@@ -68,13 +70,13 @@ describe.each(testDialects)('extraction on %s', (dialect) => {
       { id: 'm3', role: 'assistant' as const, content: 'Noted, I will remember Lisbon.' },
       { id: 'm4', role: 'user' as const, content: 'My dog is named Rex.', injected: true },
     ];
-    const first = await extractMemories(context, { conversationId: 'chat_1', messages, scopes });
+    const first = await extractMemories(context, { conversationId: chatId, messages, scopes });
     expect(first.episodic).toBe(2);
     expect(first.facts).toBe(1);
     const facts = first.results.filter((result) => result.memory.type !== 'episodic');
     expect(facts[0]?.memory.content).toBe("The user's favorite city is Lisbon.");
     expect(facts[0]?.memory.sourceMessageIds).toEqual(['m2']);
-    const again = await extractMemories(context, { conversationId: 'chat_1', messages, scopes });
+    const again = await extractMemories(context, { conversationId: chatId, messages, scopes });
     expect(again.created).toBe(0);
     const hits = await searchMemories(context, {
       query: 'Paris SystemBot Rex',
@@ -86,11 +88,12 @@ describe.each(testDialects)('extraction on %s', (dialect) => {
   it('caps what one turn may add', async () => {
     test = await createMemoryTestServices(dialect, { settings: { maxMemoriesPerTurn: 3 } });
     const user = await test.createUser();
+    const { conversationId: chatId } = await createConversation(test.base.services, user);
     const content = Array.from({ length: 8 }, (_, index) => `My item${index} is value${index}.`).join(' ');
     const result = await extractMemories(test.context(user), {
-      conversationId: 'chat_1',
+      conversationId: chatId,
       messages: [{ id: 'm1', role: 'user', content }],
-      scopes: { turns: { kind: 'chat', id: 'chat_1' }, facts: { kind: 'user', id: user.id } },
+      scopes: { turns: { kind: 'chat', id: chatId }, facts: { kind: 'user', id: user.id } },
     });
     expect(result.created).toBe(3);
   });
@@ -106,6 +109,7 @@ describe.each(testDialects)('extraction on %s', (dialect) => {
       embedder: createAiSdkEmbedder(embeddingModel, { dimensions: 3, modelId: 'mock:embed' }),
     });
     const user = await test.createUser();
+    const { conversationId: chatId } = await createConversation(test.base.services, user);
     const model = jsonModel({
       memories: [
         {
@@ -128,9 +132,9 @@ describe.each(testDialects)('extraction on %s', (dialect) => {
     });
     const result = await extractMemories(test.context(user), {
       model,
-      conversationId: 'chat_1',
+      conversationId: chatId,
       messages: [{ id: 'm1', role: 'user', content: 'Ana and I started the company together.' }],
-      scopes: { turns: { kind: 'chat', id: 'chat_1' }, facts: { kind: 'user', id: user.id } },
+      scopes: { turns: { kind: 'chat', id: chatId }, facts: { kind: 'user', id: user.id } },
     });
     const fact = result.results.find((entry) => entry.memory.type === 'relationship');
     expect(fact?.memory.tags).toEqual(['entity:ana']);

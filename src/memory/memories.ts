@@ -39,14 +39,17 @@ export async function addMemory(
   const parsed = parseInput(memoryInputSchema, input);
   await authorizeScopes(context, [parsed.scope], 'write');
   const prepared = await prepareWrites(context, [parsed], { model: options.model });
-  const results = await transact(context.services, async (transaction, outbox) => {
-    const written = await applyWrites(transaction, outbox, context, prepared);
-    await auditWrite(transaction, context, 'memory.create', written[0]);
-    return written;
-  });
+  const result = await transact(
+    context.services,
+    async (transaction, outbox) => {
+      const [written] = await applyWrites(transaction, outbox, context, prepared);
+      if (!written) throw new Error('addMemory produced no result');
+      await auditWrite(transaction, context, 'memory.create', written);
+      return written;
+    },
+    context.idempotency,
+  );
   for (const write of prepared) memoryRuntime(context.services).vectors.invalidate(write.scopeKey);
-  const [result] = results;
-  if (!result) throw new Error('addMemory produced no result');
   return result;
 }
 

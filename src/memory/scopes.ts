@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { atLeast, requireRole } from '../context/index.js';
-import { ColonyError } from '../errors/index.js';
+import { ColonyError, invalidInput } from '../errors/index.js';
 import type { MemoryContext } from './runtime.js';
 import type { MemoryScope } from './types.js';
 
@@ -55,13 +55,47 @@ export async function canSeeScope(context: MemoryContext, scope: MemoryScope): P
   }
 }
 
-/** Throws `forbidden` unless the actor may read (viewer+) or write (member+) every scope given. */
+/**
+ * Throws `invalid_input` naming `field` unless every agent, chat, user and team scope names a row
+ * of the actor's org (an unknown id and another org's id read the same). Colony's own work (the
+ * `system` actor: memory tools, extraction, consolidation) takes its scopes from stored rows and
+ * is not checked again.
+ */
+export async function requireExistingScopes(
+  context: MemoryContext,
+  scopes: readonly MemoryScope[],
+  field: string,
+): Promise<void> {
+  if (context.actor.kind === 'system') return;
+  for (const kind of ['agent', 'chat', 'user', 'team'] as const) {
+    const ids = [...new Set(scopes.filter((scope) => scope.kind === kind).map((scope) => scope.id))];
+    if (ids.length === 0) continue;
+    const rows = await context.services.database.db
+      .selectFrom(scopeTables[kind])
+      .select('id')
+      .where('org_id', '=', context.actor.orgId)
+      .where('id', 'in', ids)
+      .execute();
+    const found = new Set(rows.map((row) => row.id));
+    const missing = ids.find((id) => !found.has(id));
+    if (missing !== undefined) throw invalidInput(field, `no ${kind} ${missing} in this org`);
+  }
+}
+
+const scopeTables = { agent: 'agent', chat: 'conversation', user: 'user_account', team: 'team' } as const;
+
+/**
+ * Throws `forbidden` unless the actor may read (viewer+) or write (member+) every scope given, and
+ * `invalid_input` naming `field` when a scope names no row of the actor's org.
+ */
 export async function authorizeScopes(
   context: MemoryContext,
   scopes: readonly MemoryScope[],
   mode: 'read' | 'write',
+  field = 'scope',
 ): Promise<void> {
   requireRole(context.actor, mode === 'read' ? 'viewer' : 'member');
+  await requireExistingScopes(context, scopes, field);
   for (const scope of scopes) {
     if (!(await canSeeScope(context, scope))) {
       throw new ColonyError(

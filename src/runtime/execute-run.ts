@@ -6,6 +6,14 @@ import { type Schema, toJson } from '../storage/index.js';
 import { resumeTask } from '../tasks/index.js';
 import { assembleRunContext, runModelStep } from './model-step.js';
 import { runEvent } from './run-events.js';
+import {
+  addUsage,
+  type LimitBreach,
+  limitError,
+  limitEvent,
+  passedLimit,
+  reachedLimit,
+} from './run-limits.js';
 import { isModelStep, isToolStep, loadRun, loadSteps } from './run-store.js';
 import { type AssembledContext, type Run, type RuntimeServices, terminalRunStatuses } from './run-types.js';
 import { advanceToolCall } from './tool-step.js';
@@ -30,6 +38,8 @@ export async function executeRun(
   const resolved = services.models.resolve(run.model);
   run = await markRunning(services, run);
   const maxSteps = agent.limits.maxSteps ?? services.runtime.maxRunSteps;
+  // The run's counters as committed (steps of earlier executions included), then each new step's.
+  let usage = run.usage;
   // Assembled at the first model call of this execution (memory retrieval, compaction check) and
   // reused by the later ones; its events are stored with the first step only.
   let context: AssembledContext | undefined;
@@ -38,6 +48,8 @@ export async function executeRun(
     const steps = await loadSteps(services.database.db, run.id);
     const modelSteps = steps.filter(isModelStep);
     const last = modelSteps.at(-1);
+    const passed = passedLimit(agent.limits, usage);
+    if (passed) return failForLimit(services, run, passed);
     if (last && last.payload.toolCalls.length === 0) {
       return finishRun(services, run, 'succeeded', { text: last.payload.text }, agent);
     }
@@ -63,16 +75,22 @@ export async function executeRun(
       }
     }
     if (modelSteps.length >= maxSteps) {
-      return finishRun(services, run, 'failed', {
-        error: `the run reached its limit of ${maxSteps} model steps`,
-      });
+      return failForLimit(services, run, { limit: 'maxSteps', max: maxSteps, used: modelSteps.length });
     }
+    const reached = reachedLimit(agent.limits, usage);
+    if (reached) return failForLimit(services, run, reached);
     // Tool calls just advanced append their results: read them back; otherwise nothing changed.
     const current = last ? await loadSteps(services.database.db, run.id) : steps;
     const assembled = context ?? (await assembleRunContext(services, run, agent));
-    await runModelStep(services, run, agent, resolved, assembled, current, signal);
+    const step = await runModelStep(services, run, agent, resolved, assembled, current, signal);
+    usage = addUsage(usage, step.payload.usage, step.costUsd);
     context = { system: assembled.system, messages: assembled.messages };
   }
+}
+
+/** Ends the run as failed with `quota_exceeded` naming the limit, and a `run-limit-exceeded` event. */
+function failForLimit(services: RuntimeServices, run: Run, breach: LimitBreach): Promise<RunOutcome> {
+  return finishRun(services, run, 'failed', { error: limitError(breach), events: [limitEvent(run, breach)] });
 }
 
 async function markRunning(services: RuntimeServices, run: Run): Promise<Run> {
@@ -113,7 +131,7 @@ export async function finishRun(
   services: RuntimeServices,
   run: Run,
   status: 'succeeded' | 'failed' | 'canceled',
-  outcome: { text?: string; error?: string },
+  outcome: { text?: string; error?: string; events?: NewEvent[] },
   agent?: Agent,
 ): Promise<RunOutcome> {
   const now = services.clock.now();
@@ -125,7 +143,7 @@ export async function finishRun(
       .where('status', 'not in', [...terminalRunStatuses])
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) return;
-    const events: NewEvent[] = [];
+    const events: NewEvent[] = [...(outcome.events ?? [])];
     if (status === 'succeeded') {
       const counter = await transaction
         .updateTable('conversation')

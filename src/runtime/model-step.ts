@@ -30,6 +30,7 @@ export async function assembleRunContext(
  * One model call: the assembled context + this run's steps, the answer streamed (text deltas go
  * to the bus live), then the step, its usage and its event persisted in one transaction (with the
  * context's own events, when given). A crash before the commit repeats this call; after it, never.
+ * Returns the step and what it cost (the run's counters grew by both).
  */
 export async function runModelStep(
   services: RuntimeServices,
@@ -39,7 +40,7 @@ export async function runModelStep(
   assembled: AssembledContext,
   steps: readonly RunStep[],
   signal: AbortSignal,
-): Promise<ModelStepPayload> {
+): Promise<{ payload: ModelStepPayload; costUsd: number }> {
   const messages = [...assembled.messages, ...stepsToMessages(steps)];
   const index = steps.length;
   const tools = agent.tools.length > 0 ? toAiSdkTools(services.tools, agent.tools) : undefined;
@@ -136,5 +137,5 @@ export async function runModelStep(
       runEvent(run, 'run-step-end', { index, kind: 'model', ...payload, costUsd: cost }),
     );
   });
-  return payload;
+  return { payload, costUsd: cost };
 }

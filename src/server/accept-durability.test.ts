@@ -1,83 +1,32 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { agentRunKind } from '../runtime/index.js';
 import { openDatabase } from '../storage/index.js';
-import { createPostgresDatabase, testDialects } from '../storage/test-support/databases.js';
-import { callApi, freePort, type SpawnedServer, spawnServer, until } from './test-support/spawn-server.js';
+import { testDialects } from '../storage/test-support/databases.js';
+import { type AcknowledgedPost, postInLoops } from './test-support/post-loops.js';
+import { createServerEnvironment, type ServerEnvironment } from './test-support/server-environment.js';
+import { callApi, type SpawnedServer, spawnServer, until } from './test-support/spawn-server.js';
 
 const adminKey = 'colony-test-admin-key-0123456789abcdefghijklmnop';
 
-interface Accepted {
-  chatId: string;
-  messageId: string;
-  runId: string;
-}
-
-/**
- * Posts messages from `clients` concurrent loops until `stop()`; records every 202. Requests cut
- * off by the crash have an unknown outcome and are not recorded.
- */
-function postInLoops(url: string, chats: readonly string[], clients: number) {
-  const accepted: Accepted[] = [];
-  let stopped = false;
-  const loops = Array.from({ length: clients }, async (_, client) => {
-    for (let index = 0; !stopped; index++) {
-      const chatId = chats[(client + index) % chats.length] as string;
-      try {
-        const response = await fetch(`${url}/v1/chats/${chatId}/messages`, {
-          method: 'POST',
-          headers: { Authorization: `Bearer ${adminKey}`, 'Content-Type': 'application/json' },
-          body: JSON.stringify({ content: `client ${client} message ${index}` }),
-        });
-        if (response.status !== 202) continue;
-        const body = (await response.json()) as { message: { id: string }; run: { id: string } };
-        accepted.push({ chatId, messageId: body.message.id, runId: body.run.id });
-      } catch {
-        // The server is gone: this request's outcome is unknown.
-      }
-    }
-  });
-  return {
-    accepted,
-    async stop() {
-      stopped = true;
-      await Promise.all(loops);
-    },
-  };
-}
-
 describe.each(testDialects)('accepted messages survive SIGKILL on %s', (dialect) => {
-  let dataDir: string;
-  let env: NodeJS.ProcessEnv;
+  let setup: ServerEnvironment;
   let server: SpawnedServer | undefined;
-  let databaseUrl: string;
-  let dropDatabase: (() => Promise<void>) | undefined;
 
   beforeEach(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'colony-accept-crash-'));
-    const database = dialect === 'postgres' ? await createPostgresDatabase() : undefined;
-    dropDatabase = database?.drop;
-    databaseUrl = database?.url ?? join(dataDir, 'colony.db');
-    env = {
-      COLONY_DATA_DIR: dataDir,
-      COLONY_PORT: String(await freePort()),
-      COLONY_ADMIN_KEY: adminKey,
-      COLONY_NO_WORKERS: 'true',
-      COLONY_RATE_LIMIT_PER_MINUTE: '0',
-      ...(database ? { COLONY_DATABASE_URL: database.url } : {}),
-    };
+    setup = await createServerEnvironment(dialect, {
+      prefix: 'colony-accept-crash-',
+      adminKey,
+      env: { COLONY_NO_WORKERS: 'true' },
+    });
   });
 
   afterEach(async () => {
     await server?.kill('SIGKILL');
-    await dropDatabase?.();
-    rmSync(dataDir, { recursive: true, force: true });
+    await setup.cleanup();
   });
 
   it('keeps every acknowledged message with its run and task, and no message without them', async () => {
-    server = await spawnServer(env);
+    server = await spawnServer(setup.env);
     const url = server.url;
     await callApi(url, adminKey, 'POST', '/v1/agents', { name: 'assistant' });
     const chats: string[] = [];
@@ -88,13 +37,13 @@ describe.each(testDialects)('accepted messages survive SIGKILL on %s', (dialect)
     }
     // 40 concurrent writers keep the writer's queue full, so commits are shared (group commit on
     // SQLite) when the process is killed.
-    const load = postInLoops(url, chats, 40);
-    await until('300 acknowledged messages', () => (load.accepted.length >= 300 ? true : undefined));
+    const load = postInLoops(url, adminKey, chats, { clients: 40, keyed: false });
+    await until('300 acknowledged messages', () => (load.acknowledged.length >= 300 ? true : undefined));
     await server.kill('SIGKILL');
     await load.stop();
-    const acknowledged = [...load.accepted];
+    const acknowledged = [...load.acknowledged];
 
-    const database = openDatabase({ url: databaseUrl });
+    const database = openDatabase({ url: setup.databaseUrl });
     try {
       const db = database.db;
       const messages = await db
@@ -128,8 +77,8 @@ describe.each(testDialects)('accepted messages survive SIGKILL on %s', (dialect)
     }
 
     // The server starts again on the recovered database and serves what was acknowledged.
-    server = await spawnServer(env);
-    const first = acknowledged[0] as Accepted;
+    server = await spawnServer(setup.env);
+    const first = acknowledged[0] as AcknowledgedPost;
     const listed = await callApi<{ messages: Array<{ id: string }> }>(
       server.url,
       adminKey,

@@ -22,6 +22,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const identity = await bootstrapIdentity(colony.services, {
     keyFile: adminKeyFile(config),
     presetKey: config.adminKey,
+  }).catch(async (thrown: unknown) => {
+    await colony.close();
+    throw thrown;
   });
   const app = createApp(colony.services);
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {

@@ -27,3 +27,4 @@ export {
 export { type PreparedQuery, prepareInsert, preparePerShape, prepareQuery } from './prepared.js';
 export type { NewRow, Row, Schema } from './schema.js';
 export type { AgentHandoffTable, AgentMessageTable } from './schema-collaboration.js';
+export type { IdempotencyRecordTable } from './schema-idempotency.js';

@@ -82,53 +82,57 @@ export async function submitTask(
   if (!payload.success) throw fromZodError(payload.error, 'payload');
   const orgId = actor.orgId;
   const idempotencyKey = parsed.data.idempotencyKey ? apiKey(orgId, parsed.data.idempotencyKey) : null;
-  return transact(services, async (transaction) => {
-    if (idempotencyKey) {
-      const existing = await transaction
-        .selectFrom('task')
-        .selectAll()
-        .where('org_id', '=', orgId)
-        .where('idempotency_key', '=', idempotencyKey)
-        .executeTakeFirst();
-      if (existing) return { task: present(toTaskRecord(existing)), created: false };
-    }
-    const dependsOn = [...new Set(parsed.data.dependsOn ?? [])];
-    if (dependsOn.length > 0) {
-      const found = await transaction
-        .selectFrom('task')
-        .select('id')
-        .where('org_id', '=', orgId)
-        .where('id', 'in', dependsOn)
-        .execute();
-      const known = new Set(found.map((row) => row.id));
-      const missing = (parsed.data.dependsOn ?? []).findIndex((id) => !known.has(id));
-      if (missing >= 0) throw invalidInput(`dependsOn.${missing}`, 'no such task in this org');
-    }
-    const task = await enqueueTask(
-      services,
-      {
-        orgId,
-        kind,
-        payload: payload.data,
-        ...(parsed.data.priority !== undefined ? { priority: parsed.data.priority } : {}),
-        ...(parsed.data.runAt !== undefined ? { runAt: parsed.data.runAt } : {}),
-        ...(parsed.data.maxAttempts !== undefined ? { maxAttempts: parsed.data.maxAttempts } : {}),
-        idempotencyKey,
-        concurrencyKey: parsed.data.concurrencyKey ? apiKey(orgId, parsed.data.concurrencyKey) : null,
-        dependsOn,
-        deadlineAt: parsed.data.deadlineAt ?? null,
-        timeoutMs: parsed.data.timeoutMs ?? null,
-      },
-      transaction,
-    );
-    await recordAudit(transaction, services, actor, {
-      action: 'task.create',
-      resourceType: 'task',
-      resourceId: task.id,
-      details: { kind },
-    });
-    return { task: present(task), created: true };
-  });
+  return transact(
+    services,
+    async (transaction) => {
+      if (idempotencyKey) {
+        const existing = await transaction
+          .selectFrom('task')
+          .selectAll()
+          .where('org_id', '=', orgId)
+          .where('idempotency_key', '=', idempotencyKey)
+          .executeTakeFirst();
+        if (existing) return { task: present(toTaskRecord(existing)), created: false };
+      }
+      const dependsOn = [...new Set(parsed.data.dependsOn ?? [])];
+      if (dependsOn.length > 0) {
+        const found = await transaction
+          .selectFrom('task')
+          .select('id')
+          .where('org_id', '=', orgId)
+          .where('id', 'in', dependsOn)
+          .execute();
+        const known = new Set(found.map((row) => row.id));
+        const missing = (parsed.data.dependsOn ?? []).findIndex((id) => !known.has(id));
+        if (missing >= 0) throw invalidInput(`dependsOn.${missing}`, 'no such task in this org');
+      }
+      const task = await enqueueTask(
+        services,
+        {
+          orgId,
+          kind,
+          payload: payload.data,
+          ...(parsed.data.priority !== undefined ? { priority: parsed.data.priority } : {}),
+          ...(parsed.data.runAt !== undefined ? { runAt: parsed.data.runAt } : {}),
+          ...(parsed.data.maxAttempts !== undefined ? { maxAttempts: parsed.data.maxAttempts } : {}),
+          idempotencyKey,
+          concurrencyKey: parsed.data.concurrencyKey ? apiKey(orgId, parsed.data.concurrencyKey) : null,
+          dependsOn,
+          deadlineAt: parsed.data.deadlineAt ?? null,
+          timeoutMs: parsed.data.timeoutMs ?? null,
+        },
+        transaction,
+      );
+      await recordAudit(transaction, services, actor, {
+        action: 'task.create',
+        resourceType: 'task',
+        resourceId: task.id,
+        details: { kind },
+      });
+      return { task: present(task), created: true };
+    },
+    context.idempotency,
+  );
 }
 
 export interface TaskListQuery {

@@ -3,6 +3,12 @@ import { getAgent } from '../../agents/index.js';
 import { listInbox, sendMessageAsCaller, sendMessageInput } from '../../collaboration/index.js';
 import { type ColonyApp, contextOf } from '../app.js';
 import type { HttpServices } from '../http-services.js';
+import {
+  idempotencyErrors,
+  idempotencyHeaders,
+  idempotently,
+  withIdempotencyKey,
+} from '../idempotency/index.js';
 import { bodyErrors, commonErrors, idParam, jsonBody, jsonContent, security } from '../openapi-helpers.js';
 
 const messageSchema = z
@@ -32,11 +38,12 @@ const send = createRoute({
   security,
   summary:
     'Send a durable message to an agent (deduplicated by `id`); by default it triggers the agent’s run',
-  request: { params, body: jsonBody(sendMessageInput) },
+  request: { params, headers: idempotencyHeaders, body: jsonBody(withIdempotencyKey(sendMessageInput)) },
   responses: {
     202: jsonContent(z.object({ message: messageSchema, duplicate: z.boolean() }), 'Stored (and delivered)'),
     ...commonErrors,
     ...bodyErrors,
+    ...idempotencyErrors,
   },
 });
 
@@ -69,12 +76,15 @@ const inbox = createRoute({
 
 export function registerAgentMessageRoutes(app: ColonyApp, services: HttpServices): void {
   app.openapi(send, async (http) => {
-    const result = await sendMessageAsCaller(
-      contextOf(http, services),
-      http.req.valid('param').id,
-      http.req.valid('json'),
-    );
-    return http.json(result, 202);
+    const agent = http.req.valid('param').id;
+    const { idempotencyKey, ...input } = http.req.valid('json');
+    const sent = await idempotently(http, services, contextOf(http, services), {
+      body: input,
+      bodyKey: idempotencyKey,
+      run: (context) => sendMessageAsCaller(context, agent, input),
+      respond: (result) => ({ status: 202, body: result }),
+    });
+    return http.json(sent.body, 202);
   });
   app.openapi(inbox, async (http) => {
     const context = contextOf(http, services);

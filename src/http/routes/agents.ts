@@ -14,6 +14,12 @@ import {
 import { type ColonyApp, contextOf } from '../app.js';
 import type { HttpServices } from '../http-services.js';
 import {
+  idempotencyErrors,
+  idempotencyHeaders,
+  idempotently,
+  withIdempotencyKey,
+} from '../idempotency/index.js';
+import {
   bodyErrors,
   commonErrors,
   conflictError,
@@ -47,8 +53,14 @@ const create = createRoute({
   tags,
   security,
   summary: 'Create an agent (version 1)',
-  request: { body: jsonBody(createAgentInput) },
-  responses: { 201: jsonContent(agentSchema, 'Created'), ...commonErrors, ...bodyErrors, ...conflictError },
+  request: { headers: idempotencyHeaders, body: jsonBody(withIdempotencyKey(createAgentInput)) },
+  responses: {
+    201: jsonContent(agentSchema, 'Created'),
+    ...commonErrors,
+    ...bodyErrors,
+    ...conflictError,
+    ...idempotencyErrors,
+  },
 });
 
 const list = createRoute({
@@ -111,8 +123,14 @@ function pageJson(page: { agents: Agent[]; nextCursor: string | null }): string 
 
 export function registerAgentRoutes(app: ColonyApp, services: HttpServices): void {
   app.openapi(create, async (http) => {
-    const agent = await createAgent(contextOf(http, services), http.req.valid('json'));
-    return http.json(agent, 201);
+    const { idempotencyKey, ...input } = http.req.valid('json');
+    const created = await idempotently(http, services, contextOf(http, services), {
+      body: input,
+      bodyKey: idempotencyKey,
+      run: (context) => createAgent(context, input),
+      respond: (agent) => ({ status: 201, body: agent }),
+    });
+    return http.json(created.body, 201);
   });
   app.openapi(list, async (http) => {
     const query = http.req.valid('query');

@@ -11,6 +11,12 @@ import {
 import { type ColonyApp, contextOf } from '../app.js';
 import type { HttpServices } from '../http-services.js';
 import {
+  idempotencyErrors,
+  idempotencyHeaders,
+  idempotently,
+  withIdempotencyKey,
+} from '../idempotency/index.js';
+import {
   bodyErrors,
   commonErrors,
   conflictError,
@@ -70,8 +76,13 @@ const create = createRoute({
   tags,
   security,
   summary: 'Start a chat with an agent (by id or name)',
-  request: { body: jsonBody(createChatInput) },
-  responses: { 201: jsonContent(chatSchema, 'Created'), ...commonErrors, ...bodyErrors },
+  request: { headers: idempotencyHeaders, body: jsonBody(withIdempotencyKey(createChatInput)) },
+  responses: {
+    201: jsonContent(chatSchema, 'Created'),
+    ...commonErrors,
+    ...bodyErrors,
+    ...idempotencyErrors,
+  },
 });
 const list = createRoute({
   method: 'get',
@@ -101,7 +112,7 @@ const post = createRoute({
   security,
   summary:
     'Post a message; the agent answers in a run. With `Accept: text/event-stream` the run is streamed.',
-  request: { params, body: jsonBody(postMessageInput) },
+  request: { params, headers: idempotencyHeaders, body: jsonBody(withIdempotencyKey(postMessageInput)) },
   responses: {
     202: {
       content: {
@@ -113,6 +124,7 @@ const post = createRoute({
     ...commonErrors,
     ...bodyErrors,
     ...conflictError,
+    ...idempotencyErrors,
   },
 });
 const messages = createRoute({
@@ -140,9 +152,16 @@ const messages = createRoute({
 });
 
 export function registerChatRoutes(app: ColonyApp, services: HttpServices): void {
-  app.openapi(create, async (http) =>
-    http.json(await createChat(contextOf(http, services), http.req.valid('json')), 201),
-  );
+  app.openapi(create, async (http) => {
+    const { idempotencyKey, ...input } = http.req.valid('json');
+    const created = await idempotently(http, services, contextOf(http, services), {
+      body: input,
+      bodyKey: idempotencyKey,
+      run: (context) => createChat(context, input),
+      respond: (chat) => ({ status: 201, body: chat }),
+    });
+    return http.json(created.body, 201);
+  });
   app.openapi(list, async (http) => {
     const query = http.req.valid('query');
     return http.json(
@@ -155,8 +174,16 @@ export function registerChatRoutes(app: ColonyApp, services: HttpServices): void
   );
   app.openapi(post, async (http) => {
     const context = contextOf(http, services);
-    const accepted = await postMessage(context, http.req.valid('param').id, http.req.valid('json'));
+    const chatId = http.req.valid('param').id;
+    const { idempotencyKey, ...input } = http.req.valid('json');
+    const { body: accepted } = await idempotently(http, services, context, {
+      body: input,
+      bodyKey: idempotencyKey,
+      run: (guarded) => postMessage(guarded, chatId, input),
+      respond: (result) => ({ status: 202, body: result }),
+    });
     if (http.req.header('Accept')?.includes('text/event-stream')) {
+      // A replay streams the first request's run again, from its first event.
       http.status(202);
       return streamEvents(http, services, {
         filter: { orgId: context.actor.orgId, runId: accepted.run.id },

@@ -19,6 +19,12 @@ import {
 import { type ColonyApp, contextOf } from '../app.js';
 import type { HttpServices } from '../http-services.js';
 import {
+  idempotencyErrors,
+  idempotencyHeaders,
+  idempotently,
+  withIdempotencyKey,
+} from '../idempotency/index.js';
+import {
   bodyErrors,
   commonErrors,
   idParam,
@@ -84,24 +90,25 @@ const logEntrySchema = z
   })
   .openapi('MemoryLogEntry');
 
-const createBody = z
-  .object({
-    content: z.string().trim().min(1).max(maxContentLength),
-    type: z.enum(memoryTypes).default('semantic'),
-    scope: z
-      .union([scopeSchema, z.string().trim().min(1).max(220)])
-      .optional()
-      .describe(
-        '`{ kind, id }` or a string `kind:id` (`user` and `org` alone mean the caller’s own); default: the caller’s own user scope when the key carries a user, else the org',
-      ),
-    importance: z.number().min(0).max(1).optional(),
-    confidence: z.number().min(0).max(1).optional(),
-    tags: z.array(z.string().trim().min(1).max(maxTagLength)).max(maxTags).optional(),
-    pinned: z.boolean().optional(),
-    validTo: z.number().int().nonnegative().nullable().optional(),
-  })
-  .strict()
-  .openapi('CreateMemory');
+const createBody = withIdempotencyKey(
+  z
+    .object({
+      content: z.string().trim().min(1).max(maxContentLength),
+      type: z.enum(memoryTypes).default('semantic'),
+      scope: z
+        .union([scopeSchema, z.string().trim().min(1).max(220)])
+        .optional()
+        .describe(
+          '`{ kind, id }` or a string `kind:id` (`user` and `org` alone mean the caller’s own); default: the caller’s own user scope when the key carries a user, else the org',
+        ),
+      importance: z.number().min(0).max(1).optional(),
+      confidence: z.number().min(0).max(1).optional(),
+      tags: z.array(z.string().trim().min(1).max(maxTagLength)).max(maxTags).optional(),
+      pinned: z.boolean().optional(),
+      validTo: z.number().int().nonnegative().nullable().optional(),
+    })
+    .strict(),
+).openapi('CreateMemory');
 
 const writeResultSchema = z
   .object({
@@ -157,12 +164,13 @@ const create = createRoute({
   tags,
   security,
   summary: 'Store a memory (member); dedups, and supersedes what it contradicts',
-  request: { body: jsonBody(createBody) },
+  request: { headers: idempotencyHeaders, body: jsonBody(createBody) },
   responses: {
     201: jsonContent(writeResultSchema, 'Stored (created or superseding)'),
     200: jsonContent(writeResultSchema, 'Folded into an existing memory (duplicate or updated)'),
     ...commonErrors,
     ...bodyErrors,
+    ...idempotencyErrors,
   },
 });
 
@@ -224,16 +232,21 @@ export function registerMemoryRoutes(app: ColonyApp, httpServices: HttpServices)
   const services: HttpServices & MemoryServices = httpServices;
   app.openapi(create, async (http) => {
     const context = contextOf(http, services);
-    const body = http.req.valid('json');
-    const result = await addMemory(context, {
-      ...body,
-      scope:
-        typeof body.scope === 'string'
-          ? parseSingleScope(context.actor, body.scope)
-          : (body.scope ?? defaultWriteScope(context.actor)),
+    const { idempotencyKey, ...body } = http.req.valid('json');
+    const scope =
+      typeof body.scope === 'string'
+        ? parseSingleScope(context.actor, body.scope)
+        : (body.scope ?? defaultWriteScope(context.actor));
+    const stored = await idempotently(http, services, context, {
+      body,
+      bodyKey: idempotencyKey,
+      run: (guarded) => addMemory(guarded, { ...body, scope }),
+      respond: (result) => ({
+        status: result.action === 'created' || result.action === 'superseded' ? 201 : 200,
+        body: result,
+      }),
     });
-    const status = result.action === 'created' || result.action === 'superseded' ? 201 : 200;
-    return http.json(result, status);
+    return stored.status === 201 ? http.json(stored.body, 201) : http.json(stored.body, 200);
   });
   app.openapi(search, async (http) => {
     const context = contextOf(http, services);

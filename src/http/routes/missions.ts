@@ -13,6 +13,12 @@ import {
 import { type ColonyApp, contextOf } from '../app.js';
 import type { HttpServices } from '../http-services.js';
 import {
+  idempotencyErrors,
+  idempotencyHeaders,
+  idempotently,
+  withIdempotencyKey,
+} from '../idempotency/index.js';
+import {
   bodyErrors,
   commonErrors,
   conflictError,
@@ -135,11 +141,12 @@ const create = createRoute({
   tags,
   security,
   summary: 'Start a mission: a goal becomes a plan, tasks assigned by the expert gate, and a report (member)',
-  request: { body: jsonBody(createMissionInput) },
+  request: { headers: idempotencyHeaders, body: jsonBody(withIdempotencyKey(createMissionInput)) },
   responses: {
     202: jsonContent(missionSchema, 'Accepted; planning starts at once'),
     ...commonErrors,
     ...bodyErrors,
+    ...idempotencyErrors,
   },
 });
 const list = createRoute({
@@ -224,9 +231,16 @@ const stopAll = createRoute({
 });
 
 export function registerMissionRoutes(app: ColonyApp, services: HttpServices): void {
-  app.openapi(create, async (http) =>
-    http.json(await createMission(contextOf(http, services), http.req.valid('json')), 202),
-  );
+  app.openapi(create, async (http) => {
+    const { idempotencyKey, ...input } = http.req.valid('json');
+    const created = await idempotently(http, services, contextOf(http, services), {
+      body: input,
+      bodyKey: idempotencyKey,
+      run: (context) => createMission(context, input),
+      respond: (mission) => ({ status: 202, body: mission }),
+    });
+    return http.json(created.body, 202);
+  });
   app.openapi(list, async (http) =>
     http.json(await listMissions(contextOf(http, services), http.req.valid('query')), 200),
   );

@@ -12,6 +12,7 @@ import {
 } from '../../tasks/index.js';
 import { type ColonyApp, contextOf } from '../app.js';
 import type { HttpServices } from '../http-services.js';
+import { idempotencyErrors, idempotencyHeaders, idempotently } from '../idempotency/index.js';
 import {
   bodyErrors,
   commonErrors,
@@ -95,12 +96,13 @@ const create = createRoute({
   tags,
   security,
   summary: 'Enqueue a task of an API kind (noop, echo, sleep); agent runs start from chat messages',
-  request: { body: jsonBody(submitTaskInput) },
+  request: { headers: idempotencyHeaders, body: jsonBody(submitTaskInput) },
   responses: {
     201: jsonContent(taskSchema, 'Enqueued'),
     200: jsonContent(taskSchema, 'The task that already holds this idempotency key'),
     ...commonErrors,
     ...bodyErrors,
+    ...idempotencyErrors,
   },
 });
 
@@ -157,8 +159,15 @@ function runIdOf(task: TaskRecord): string | null {
 
 export function registerTaskRoutes(app: ColonyApp, services: HttpServices): void {
   app.openapi(create, async (http) => {
-    const { task, created } = await submitTask(contextOf(http, services), http.req.valid('json'));
-    return created ? http.json(task, 201) : http.json(task, 200);
+    // The body's idempotencyKey is the task engine's own (a task per key); the header makes the
+    // request itself replayable.
+    const input = http.req.valid('json');
+    const submitted = await idempotently(http, services, contextOf(http, services), {
+      body: input,
+      run: (context) => submitTask(context, input),
+      respond: ({ task, created }) => ({ status: created ? 201 : 200, body: task }),
+    });
+    return submitted.status === 201 ? http.json(submitted.body, 201) : http.json(submitted.body, 200);
   });
   app.openapi(list, async (http) => {
     const query = http.req.valid('query');

@@ -5,7 +5,7 @@ import { parseToolDirectives, type ToolDirective } from './tool-directives.js';
 
 /** What the offline model decided to produce for one call. */
 export type OfflineAnswer = (
-  | { kind: 'text'; text: string }
+  | { kind: 'text'; text: string /** Cut at the call's `maxOutputTokens`. */; cut?: boolean }
   | { kind: 'tool-call'; toolCallId: string; toolName: string; input: string }
 ) & { inputTokens: number; outputTokens: number };
 
@@ -53,7 +53,7 @@ function skippedNotes(directives: ToolDirective[], available: Set<string>): stri
 /**
  * Decides the offline model's deterministic answer to a call: the next pending `/tool` directive
  * of the last user message as a tool call, or else a restatement of that message with the tool
- * results received since (as JSON when `responseFormat` asks for it).
+ * results received since (as JSON when `responseFormat` asks for it), cut at `maxOutputTokens`.
  */
 export function offlineAnswer(options: LanguageModelV3CallOptions): OfflineAnswer {
   const reading = readPrompt(options.prompt);
@@ -87,6 +87,17 @@ export function offlineAnswer(options: LanguageModelV3CallOptions): OfflineAnswe
     text = JSON.stringify(
       schema === undefined ? { answer: text } : minimalInstance(schema, truncate(userText)),
     );
+  }
+  const maxCharacters =
+    options.maxOutputTokens === undefined ? Number.POSITIVE_INFINITY : options.maxOutputTokens * 4;
+  if (text.length > maxCharacters) {
+    return {
+      kind: 'text',
+      text: text.slice(0, maxCharacters),
+      cut: true,
+      inputTokens,
+      outputTokens: options.maxOutputTokens ?? 0,
+    };
   }
   return { kind: 'text', text, inputTokens, outputTokens: tokensFor(text.length) };
 }

@@ -111,6 +111,17 @@ describe('offline model', () => {
     expect(result.text).toContain('Tool lookup was rejected: too risky');
   });
 
+  it('stops at maxOutputTokens with finish reason length', async () => {
+    const full = await generateText({ model, prompt: 'a long enough message to cut' });
+    const cut = await generateText({ model, prompt: 'a long enough message to cut', maxOutputTokens: 3 });
+    expect(cut.text).toBe(full.text.slice(0, 12));
+    expect(cut.usage.outputTokens).toBe(3);
+    expect(cut.finishReason).toBe('length');
+    const streamed = streamText({ model, prompt: 'a long enough message to cut', maxOutputTokens: 3 });
+    expect(await streamed.text).toBe(cut.text);
+    expect(await streamed.finishReason).toBe('length');
+  });
+
   it('is deterministic', async () => {
     const prompt = 'same words /tool get_time';
     const [first, second] = await Promise.all([

@@ -27,7 +27,7 @@ function usageOf(answer: OfflineAnswer): LanguageModelV3Usage {
 }
 
 function finishReasonOf(answer: OfflineAnswer): LanguageModelV3FinishReason {
-  const unified = answer.kind === 'tool-call' ? 'tool-calls' : 'stop';
+  const unified = answer.kind === 'tool-call' ? 'tool-calls' : answer.cut ? 'length' : 'stop';
   return { unified, raw: unified };
 }
 

@@ -8,7 +8,7 @@
  * written out as literal DDL per dialect (0003's lexical index). `frozen.test.ts` holds both: it
  * checks these imports, and compares what each migration does to a fresh database with the
  * committed `schema/<dialect>.txt`, so an edit that changes an old migration's effect fails.
- * A new migration adds a section there (`npx vitest run -u src/storage/migrations` on both
+ * A new migration adds a section there (`npx vitest run src/storage/migrations --update` on both
  * databases); an existing section must never change.
  */
 import type { Migration } from '../migrator.js';
@@ -17,5 +17,13 @@ import { tasks } from './0002-tasks.js';
 import { memory } from './0003-memory.js';
 import { orchestration } from './0004-orchestration.js';
 import { collaboration } from './0005-collaboration.js';
+import { idempotency } from './0006-idempotency.js';
 
-export const migrations: readonly Migration[] = [foundation, tasks, memory, orchestration, collaboration];
+export const migrations: readonly Migration[] = [
+  foundation,
+  tasks,
+  memory,
+  orchestration,
+  collaboration,
+  idempotency,
+];
