@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { CliContext } from './cli-context.js';
 import { registerAgentCommand } from './commands/agent.js';
+import { registerAuditCommand } from './commands/audit.js';
 import { registerChatCommand } from './commands/chat.js';
 import { registerKeysCommand } from './commands/keys.js';
 import { registerMemoryCommand } from './commands/memory.js';
@@ -36,6 +37,7 @@ export function createProgram(cli: CliContext): Command {
   registerWorkerCommand(program, cli);
   registerMigrateCommand(program, cli);
   registerKeysCommand(program, cli);
+  registerAuditCommand(program, cli);
   registerAgentCommand(program, cli);
   registerChatCommand(program, cli);
   registerRunCommand(program, cli);

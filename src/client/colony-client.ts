@@ -8,6 +8,8 @@ import type {
   AgentPage,
   ApiKey,
   ApprovalInput,
+  AuditPage,
+  AuditQuery,
   Chat,
   ChatPage,
   CreateAgentInput,
@@ -82,6 +84,10 @@ export interface ColonyClient {
     create(input: { name: string; role?: ApiKey['role'] }): Promise<CreatedKey>;
     list(): Promise<{ keys: ApiKey[] }>;
     revoke(idOrPrefix: string): Promise<ApiKey>;
+  };
+  audit: {
+    /** The org's audit log, newest first (admin); `action` may name a family: `agent.*`. */
+    list(query?: AuditQuery): Promise<AuditPage>;
   };
   /** `GET /healthz`; throws `unavailable` when the server cannot be reached. */
   health(): Promise<unknown>;
@@ -271,6 +277,9 @@ export function createColonyClient(options: ColonyClientOptions): ColonyClient {
       create: (input) => json('POST', '/v1/keys', { body: input }),
       list: () => json('GET', '/v1/keys'),
       revoke: (idOrPrefix) => json('DELETE', `/v1/keys/${segment(idOrPrefix)}`),
+    },
+    audit: {
+      list: (query = {}) => json('GET', '/v1/audit', { query: { ...query } }),
     },
     health: () => json('GET', '/healthz'),
     memories: {

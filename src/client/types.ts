@@ -1,7 +1,7 @@
 import type { Agent, CreateAgentInput, UpdateAgentInput } from '../agents/index.js';
 import type { Chat, Message } from '../chats/index.js';
 import type { LiveEvent, StoredEvent } from '../events/index.js';
-import type { ApiKey } from '../identity/index.js';
+import type { ApiKey, AuditQuery, AuditRecord } from '../identity/index.js';
 import type {
   Memory,
   MemoryHistory,
@@ -17,6 +17,8 @@ export type {
   Agent,
   ApiKey,
   ApprovalInput,
+  AuditQuery,
+  AuditRecord,
   Chat,
   CreateAgentInput,
   LiveEvent,
@@ -34,6 +36,12 @@ export interface Page {
 
 export interface AgentPage {
   agents: Agent[];
+  nextCursor: string | null;
+}
+
+/** A page of `GET /v1/audit`, newest first. */
+export interface AuditPage {
+  entries: AuditRecord[];
   nextCursor: string | null;
 }
 

@@ -14,6 +14,7 @@ import { createRateLimiter } from './rate-limiter.js';
 import { createBodyReader } from './request-body.js';
 import { registerAgentMessageRoutes } from './routes/agent-messages.js';
 import { registerAgentRoutes } from './routes/agents.js';
+import { registerAuditRoutes } from './routes/audit.js';
 import { registerChatRoutes } from './routes/chats.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerKeyRoutes } from './routes/keys.js';
@@ -156,6 +157,7 @@ export function createApp(services: HttpServices): ColonyApp {
   registerRunRoutes(app, services);
   registerEventRoutes(app, services);
   registerKeyRoutes(app, services);
+  registerAuditRoutes(app, services);
   registerTaskRoutes(app, services);
   registerMissionRoutes(app, services);
   registerRoutingRoutes(app, services);

@@ -137,6 +137,7 @@ const routes: RouteCase[] = [
     scoped: false,
   },
   { name: 'list keys', method: 'GET', path: () => '/v1/keys', minimum: 'admin', scoped: false },
+  { name: 'list audit entries', method: 'GET', path: () => '/v1/audit', minimum: 'admin', scoped: false },
   {
     name: 'delete agent',
     method: 'DELETE',

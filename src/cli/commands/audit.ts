@@ -1,0 +1,87 @@
+import { type Command, InvalidArgumentError } from 'commander';
+import type { AuditQuery, AuditRecord } from '../../client/index.js';
+import type { CliContext } from '../cli-context.js';
+import { brief, createOutput, formatTable, formatTime } from '../output.js';
+import { globalsOf, integerOption, resolveClient } from '../settings.js';
+
+interface AuditOptions {
+  actor?: string;
+  action?: string;
+  resourceType?: string;
+  resource?: string;
+  since?: number;
+  until?: number;
+  limit?: number;
+  all?: boolean;
+}
+
+const units: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/**
+ * A point in time: an ISO date (`2026-12-01`, `2026-12-01T09:30Z`) or a duration back from now
+ * (`90s`, `30m`, `24h`, `7d`), as epoch milliseconds.
+ */
+export function timeOption(name: string, now: () => number = Date.now): (value: string) => number {
+  return (value) => {
+    const relative = /^(\d+)([smhd])$/.exec(value.trim());
+    if (relative?.[1] && relative[2]) return now() - Number(relative[1]) * (units[relative[2]] ?? 0);
+    const parsed = Date.parse(value);
+    if (Number.isNaN(parsed)) {
+      throw new InvalidArgumentError(
+        `${name} must be an ISO date (2026-12-01T09:30Z) or a duration back from now (30m, 24h, 7d), got "${value}"`,
+      );
+    }
+    return parsed;
+  };
+}
+
+function auditRows(entries: readonly AuditRecord[]): string {
+  return formatTable(
+    ['time', 'actor', 'action', 'resource', 'ip', 'details'],
+    entries.map((entry) => [
+      formatTime(entry.createdAt),
+      `${entry.actor.kind}:${entry.actor.id}`,
+      entry.action,
+      entry.resourceId ? `${entry.resourceType} ${entry.resourceId}` : entry.resourceType,
+      entry.ip ?? '-',
+      Object.keys(entry.details).length > 0 ? brief(entry.details, 60) : '',
+    ]),
+  );
+}
+
+export function registerAuditCommand(program: Command, cli: CliContext): void {
+  program
+    .command('audit')
+    .description('read the org’s audit log, newest first (admin key; over HTTP)')
+    .option('--actor <id>', 'only what this actor (key or user id) did')
+    .option('--action <action>', 'an action (agent.create) or a family (agent.*)')
+    .option('--resource-type <type>', 'only this kind of resource (agent, chat, api_key, …)')
+    .option('--resource <id>', 'only this resource id')
+    .option('--since <time>', 'from this time: ISO date or duration back (24h, 7d)', timeOption('--since'))
+    .option('--until <time>', 'before this time: ISO date or duration back', timeOption('--until'))
+    .option('--limit <n>', 'how many (default 50; with --all, the page size)', integerOption('--limit', 1))
+    .option('--all', 'follow the cursor to the last page')
+    .action(async (options: AuditOptions, command: Command) => {
+      const globals = globalsOf(command);
+      const client = resolveClient(globals, cli.io, cli.hints);
+      const query: AuditQuery = {
+        actor: options.actor,
+        action: options.action,
+        resourceType: options.resourceType,
+        resourceId: options.resource,
+        since: options.since,
+        until: options.until,
+        limit: Math.min(options.limit ?? (options.all ? 200 : 50), 200),
+      };
+      const entries: AuditRecord[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await client.audit.list({ ...query, cursor });
+        entries.push(...page.entries);
+        cursor = options.all ? (page.nextCursor ?? undefined) : undefined;
+      } while (cursor);
+      createOutput(cli.io, globals.json === true).result({ entries }, () =>
+        entries.length === 0 ? 'no audit entries match' : auditRows(entries),
+      );
+    });
+}
