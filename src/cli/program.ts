@@ -10,6 +10,7 @@ import { registerMissionCommand } from './commands/mission.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerTaskCommand } from './commands/task.js';
+import { registerUsageCommand } from './commands/usage.js';
 import { registerWorkerCommand } from './commands/worker.js';
 import { colonyVersion } from './version.js';
 
@@ -38,6 +39,7 @@ export function createProgram(cli: CliContext): Command {
   registerMigrateCommand(program, cli);
   registerKeysCommand(program, cli);
   registerAuditCommand(program, cli);
+  registerUsageCommand(program, cli);
   registerAgentCommand(program, cli);
   registerChatCommand(program, cli);
   registerRunCommand(program, cli);

@@ -89,3 +89,23 @@ export function listOption(value: string): string[] {
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '');
 }
+
+const units: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/**
+ * A point in time: an ISO date (`2026-12-01`, `2026-12-01T09:30Z`) or a duration back from now
+ * (`90s`, `30m`, `24h`, `7d`), as epoch milliseconds.
+ */
+export function timeOption(name: string, now: () => number = Date.now): (value: string) => number {
+  return (value) => {
+    const relative = /^(\d+)([smhd])$/.exec(value.trim());
+    if (relative?.[1] && relative[2]) return now() - Number(relative[1]) * (units[relative[2]] ?? 0);
+    const parsed = Date.parse(value);
+    if (Number.isNaN(parsed)) {
+      throw new InvalidArgumentError(
+        `${name} must be an ISO date (2026-12-01T09:30Z) or a duration back from now (30m, 24h, 7d), got "${value}"`,
+      );
+    }
+    return parsed;
+  };
+}

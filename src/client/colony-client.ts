@@ -28,6 +28,8 @@ import type {
   RunWithSteps,
   StreamOptions,
   UpdateAgentInput,
+  UsageQuery,
+  UsageReport,
 } from './types.js';
 
 export interface ColonyClientOptions {
@@ -89,6 +91,8 @@ export interface ColonyClient {
     /** The org's audit log, newest first (admin); `action` may name a family: `agent.*`. */
     list(query?: AuditQuery): Promise<AuditPage>;
   };
+  /** Model usage and cost over a range (default: this UTC month), split by agent, model, day. */
+  usage(query?: UsageQuery): Promise<UsageReport>;
   /** `GET /healthz`; throws `unavailable` when the server cannot be reached. */
   health(): Promise<unknown>;
   memories: {
@@ -281,6 +285,8 @@ export function createColonyClient(options: ColonyClientOptions): ColonyClient {
     audit: {
       list: (query = {}) => json('GET', '/v1/audit', { query: { ...query } }),
     },
+    usage: ({ groupBy, ...query } = {}) =>
+      json('GET', '/v1/usage', { query: { ...query, groupBy: groupBy?.join(',') || undefined } }),
     health: () => json('GET', '/healthz'),
     memories: {
       add: (input) => json('POST', '/v1/memories', { body: input }),

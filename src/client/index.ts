@@ -44,4 +44,8 @@ export type {
   StoredEvent,
   StreamOptions,
   UpdateAgentInput,
+  UsageDimension,
+  UsageQuery,
+  UsageReport,
+  UsageRow,
 } from './types.js';

@@ -12,6 +12,7 @@ import type {
   WriteResult,
 } from '../memory/index.js';
 import type { ApprovalInput, Run, RunStep } from '../runtime/index.js';
+import type { UsageDimension, UsageQuery, UsageReport, UsageRow } from '../usage/index.js';
 
 export type {
   Agent,
@@ -27,6 +28,10 @@ export type {
   RunStep,
   StoredEvent,
   UpdateAgentInput,
+  UsageDimension,
+  UsageQuery,
+  UsageReport,
+  UsageRow,
 };
 
 export interface Page {

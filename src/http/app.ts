@@ -24,6 +24,7 @@ import { registerRoutingRoutes } from './routes/routing.js';
 import { registerRunRoutes } from './routes/runs.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { registerTaskRoutes } from './routes/tasks.js';
+import { registerUsageRoutes } from './routes/usage.js';
 
 export type ColonyApp = OpenAPIHono<HttpEnvironment>;
 
@@ -162,5 +163,6 @@ export function createApp(services: HttpServices): ColonyApp {
   registerMissionRoutes(app, services);
   registerRoutingRoutes(app, services);
   registerMemoryRoutes(app, services);
+  registerUsageRoutes(app, services);
   return app;
 }

@@ -138,6 +138,7 @@ const routes: RouteCase[] = [
   },
   { name: 'list keys', method: 'GET', path: () => '/v1/keys', minimum: 'admin', scoped: false },
   { name: 'list audit entries', method: 'GET', path: () => '/v1/audit', minimum: 'admin', scoped: false },
+  { name: 'usage report', method: 'GET', path: () => '/v1/usage', minimum: 'viewer', scoped: false },
   {
     name: 'delete agent',
     method: 'DELETE',

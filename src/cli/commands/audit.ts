@@ -1,8 +1,8 @@
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import type { AuditQuery, AuditRecord } from '../../client/index.js';
 import type { CliContext } from '../cli-context.js';
 import { brief, createOutput, formatTable, formatTime } from '../output.js';
-import { globalsOf, integerOption, resolveClient } from '../settings.js';
+import { globalsOf, integerOption, resolveClient, timeOption } from '../settings.js';
 
 interface AuditOptions {
   actor?: string;
@@ -13,26 +13,6 @@ interface AuditOptions {
   until?: number;
   limit?: number;
   all?: boolean;
-}
-
-const units: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/**
- * A point in time: an ISO date (`2026-12-01`, `2026-12-01T09:30Z`) or a duration back from now
- * (`90s`, `30m`, `24h`, `7d`), as epoch milliseconds.
- */
-export function timeOption(name: string, now: () => number = Date.now): (value: string) => number {
-  return (value) => {
-    const relative = /^(\d+)([smhd])$/.exec(value.trim());
-    if (relative?.[1] && relative[2]) return now() - Number(relative[1]) * (units[relative[2]] ?? 0);
-    const parsed = Date.parse(value);
-    if (Number.isNaN(parsed)) {
-      throw new InvalidArgumentError(
-        `${name} must be an ISO date (2026-12-01T09:30Z) or a duration back from now (30m, 24h, 7d), got "${value}"`,
-      );
-    }
-    return parsed;
-  };
 }
 
 function auditRows(entries: readonly AuditRecord[]): string {

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { timeOption } from './commands/audit.js';
+import { formatUsage } from './commands/usage.js';
+import { timeOption } from './settings.js';
 import { cleanEnv, freePort, runCli, type ServeProcess, startServe } from './test-support/cli-process.js';
 
 let dataDir: string;
@@ -10,7 +11,7 @@ let env: NodeJS.ProcessEnv;
 let server: ServeProcess | undefined;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'colony-cli-audit-'));
+  dataDir = mkdtempSync(join(tmpdir(), 'colony-cli-admin-'));
   env = cleanEnv({
     COLONY_DATA_DIR: dataDir,
     COLONY_PORT: String(await freePort()),
@@ -46,6 +47,47 @@ describe('colony audit', { timeout: 90_000 }, () => {
     const bad = await runCli(['audit', '--since', 'last tuesday'], env);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('--since must be an ISO date');
+  });
+});
+
+describe('colony usage', { timeout: 90_000 }, () => {
+  it('reports this month’s model calls per agent and model', async () => {
+    expect((await runCli(['agent', 'create', 'metered'], env)).code).toBe(0);
+    expect((await runCli(['chat', 'metered'], env, 'count my tokens\n')).code).toBe(0);
+    const json = await runCli(['usage', '--by', 'agent,model', '--json'], env);
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.stdout) as {
+      rows: Array<{
+        agent: { name: string };
+        model: { provider: string };
+        calls: number;
+        inputTokens: number;
+      }>;
+    };
+    const metered = report.rows.find((row) => row.agent.name === 'metered');
+    expect(metered?.calls).toBe(1);
+    expect(metered?.model.provider).toBe('offline');
+    expect(metered?.inputTokens).toBeGreaterThan(0);
+
+    const table = await runCli(['usage', '--by', 'agent', '--agent', 'metered'], env);
+    expect(table.stdout).toMatch(/^usage \S+ \S+ → /);
+    expect(table.stdout).toMatch(/AGENT\s+CALLS\s+INPUT\s+OUTPUT\s+COST/);
+    expect(table.stdout).toMatch(/total\s+1\s/);
+
+    const bad = await runCli(['usage', '--by', 'team'], env);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('cannot group by "team"');
+  });
+
+  it('says when a range has no model calls', () => {
+    const empty = {
+      from: 0,
+      to: 1,
+      groupBy: [],
+      rows: [],
+      total: { calls: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0, costUsd: 0 },
+    };
+    expect(formatUsage(empty)).toContain('no model calls');
   });
 });
 

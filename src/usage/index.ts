@@ -1,0 +1,10 @@
+export {
+  monthStart,
+  type UsageDimension,
+  type UsageQuery,
+  type UsageReport,
+  type UsageRow,
+  type UsageTotals,
+  usageDimensions,
+  usageReport,
+} from './usage-report.js';
