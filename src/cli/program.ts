@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { CliContext } from './cli-context.js';
 import { registerAgentCommand } from './commands/agent.js';
 import { registerAuditCommand } from './commands/audit.js';
+import { registerBackupCommand } from './commands/backup.js';
 import { registerChatCommand } from './commands/chat.js';
 import { registerKeysCommand } from './commands/keys.js';
 import { registerMemoryCommand } from './commands/memory.js';
@@ -38,6 +39,7 @@ export function createProgram(cli: CliContext): Command {
   registerWorkerCommand(program, cli);
   registerMigrateCommand(program, cli);
   registerKeysCommand(program, cli);
+  registerBackupCommand(program, cli);
   registerAuditCommand(program, cli);
   registerUsageCommand(program, cli);
   registerAgentCommand(program, cli);

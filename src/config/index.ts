@@ -1,6 +1,6 @@
 export { configDefaults } from './config-defaults.js';
 export { configTableMarkers, renderConfigTable, updateConfigSection } from './config-table.js';
-export { databaseUrlOf, type LoadConfigOptions, loadConfig } from './load-config.js';
+export { backupDirOf, databaseUrlOf, type LoadConfigOptions, loadConfig } from './load-config.js';
 export {
   type Config,
   type ConfigInput,

@@ -123,3 +123,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
 export function databaseUrlOf(config: Config): string {
   return config.databaseUrl ?? join(config.dataDir, 'colony.db');
 }
+
+/** The folder backups go to: `backupDir`, or `backups` in the data dir. */
+export function backupDirOf(config: Config): string {
+  return config.backupDir ?? join(config.dataDir, 'backups');
+}

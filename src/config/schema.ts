@@ -108,6 +108,11 @@ export const configSchema = z.strictObject({
     env: 'COLONY_TRACE_SQL_MS',
     meaning: 'SQLite: print every statement slower than this many ms to stderr (diagnostics)',
   }),
+  backupDir: setting(z.string().min(1).optional(), {
+    env: 'COLONY_BACKUP_DIR',
+    meaning:
+      'where `colony backup` writes and reads backups (a folder per backup); default `<dataDir>/backups`',
+  }),
   memory: memorySettings,
   models: modelsSettings,
   tools: toolsSettings,

@@ -29,6 +29,7 @@ const samples: Record<string, string> = {
   publicUrl: 'https://colony.example.com/',
   trustProxy: 'true',
   traceSqlMs: '2.5',
+  backupDir: '/srv/backups',
   'memory.windowMessages': '12',
   'memory.keepRecent': '3',
   'memory.contextTokens': '600',

@@ -10,6 +10,7 @@ export {
   taskStore,
 } from './dialects/dialect-tasks.js';
 export type { LexicalDocument, LexicalSearch, MemoryLexicalIndex } from './dialects/lexical-memory.js';
+export type { CopyProgress, TableCopy, TableRow } from './dialects/table-copy.js';
 export { parseJson, toJson } from './json.js';
 export {
   type MigrateOptions,

@@ -3,6 +3,7 @@ import type { Database } from '../database.js';
 import type { Schema } from '../schema.js';
 import type { TaskStore } from './dialect-tasks.js';
 import type { MemoryLexicalIndex } from './lexical-memory.js';
+import type { TableCopy } from './table-copy.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -48,6 +49,8 @@ export interface Dialect {
    * advisory lock.
    */
   lockEventSequence(transaction: Kysely<Schema>): Promise<void>;
+  /** Backups and data migration: data tables, consistent row snapshots, physical copies. */
+  readonly tableCopy: TableCopy;
   /** Takes a global lock for the duration of `fn` (migrations), across processes. */
   withMigrationLock<T>(database: Kysely<Schema>, fn: (transaction: Kysely<Schema>) => Promise<T>): Promise<T>;
 }

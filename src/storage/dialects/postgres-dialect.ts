@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Dialect } from './dialect.js';
 import { postgresMemoryIndex } from './postgres-memory.js';
+import { postgresTableCopy } from './postgres-table-copy.js';
 import { createPostgresTaskStore } from './postgres-tasks.js';
 
 const eventSequenceLock = 0x636f6c31; // "col1"
@@ -15,6 +16,7 @@ export const postgresDialect: Dialect = {
     blob: 'bytea',
     autoIncrementKey: { type: 'bigserial', autoIncrement: false },
   },
+  tableCopy: postgresTableCopy,
   memoryIndex: postgresMemoryIndex,
   createTaskStore: createPostgresTaskStore,
   async lockEventSequence(transaction) {

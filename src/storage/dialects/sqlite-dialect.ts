@@ -1,5 +1,6 @@
 import type { Dialect } from './dialect.js';
 import { sqliteMemoryIndex } from './sqlite-memory.js';
+import { sqliteTableCopy } from './sqlite-table-copy.js';
 import { createSqliteTaskStore } from './sqlite-tasks.js';
 
 /** SQLite: one writer at a time, so the event sequence and migrations need no lock of their own. */
@@ -11,6 +12,7 @@ export const sqliteDialect: Dialect = {
     blob: 'blob',
     autoIncrementKey: { type: 'integer', autoIncrement: true },
   },
+  tableCopy: sqliteTableCopy,
   memoryIndex: sqliteMemoryIndex,
   createTaskStore: createSqliteTaskStore,
   async lockEventSequence() {},
