@@ -16,6 +16,8 @@ export interface BackupProgress {
 
 export interface CreateBackupOptions {
   now: number;
+  /** `logical` exports tables even where a file copy exists (data migration between databases). */
+  method?: 'auto' | 'logical';
   colonyVersion: string;
   progress?: (progress: BackupProgress) => void;
 }
@@ -37,7 +39,7 @@ export async function createBackup(
   const id = newBackupId(options.now);
   const folder = await target.stage(id);
   try {
-    const copyFile = database.dialect.tableCopy.copyFile;
+    const copyFile = options.method === 'logical' ? undefined : database.dialect.tableCopy.copyFile;
     let contents: { tables: Record<string, number>; schemaVersion: number };
     if (copyFile) {
       const file = join(folder, sqliteFileName);

@@ -7,6 +7,7 @@ import { registerChatCommand } from './commands/chat.js';
 import { registerKeysCommand } from './commands/keys.js';
 import { registerMemoryCommand } from './commands/memory.js';
 import { registerMigrateCommand } from './commands/migrate.js';
+import { registerMigrateDataCommand } from './commands/migrate-data.js';
 import { registerMissionCommand } from './commands/mission.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerServeCommand } from './commands/serve.js';
@@ -38,6 +39,7 @@ export function createProgram(cli: CliContext): Command {
   registerServeCommand(program, cli);
   registerWorkerCommand(program, cli);
   registerMigrateCommand(program, cli);
+  registerMigrateDataCommand(program, cli);
   registerKeysCommand(program, cli);
   registerBackupCommand(program, cli);
   registerAuditCommand(program, cli);
