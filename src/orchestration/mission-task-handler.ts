@@ -1,3 +1,4 @@
+import { systemActor } from '../context/index.js';
 import { coerceError } from '../errors/index.js';
 import { transact } from '../events/index.js';
 import { type AgentTaskResult, agentTaskResult, startAgentTask } from '../runtime/index.js';
@@ -166,8 +167,14 @@ async function startAttempt(
       violations: parseJson<Violation[]>(fresh.violations, []),
     });
     const runIds: string[] = [];
+    const joined = {
+      services,
+      actor: systemActor(mission.org_id, mission.created_by ?? 'system'),
+      signal: context.signal,
+      unitOfWork: { transaction, outbox },
+    };
     for (const agentId of agentIds) {
-      const run = await startAgentTask(services, transaction, outbox, {
+      const run = await startAgentTask(joined, {
         orgId: mission.org_id,
         agent: agentId,
         content,

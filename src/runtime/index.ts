@@ -1,4 +1,5 @@
 export {
+  type AgentTaskContext,
   type AgentTaskInput,
   type AgentTaskResult,
   type AgentTaskRun,
