@@ -4,6 +4,7 @@ import { transact } from '../events/index.js';
 import { type AgentTaskResult, agentTaskResult, startAgentTask } from '../runtime/index.js';
 import { parseJson, type Row, toJson } from '../storage/index.js';
 import {
+  defineTaskHandler,
   isRetryable,
   permanentError,
   resumeTask,
@@ -16,7 +17,7 @@ import { loadMissionRow, missionEvent } from './mission-store.js';
 import { type MissionOptions, terminalMissionStates, type Violation } from './mission-types.js';
 import { enforceBudget } from './mission-work.js';
 import { recordOutcome } from './routing-store.js';
-import type { OrchestrationServices } from './services.js';
+import { missionTaskPayload, type OrchestrationServices } from './services.js';
 import { cut, normalizeAnswer } from './text-terms.js';
 import { addUsage, noUsage } from './usage.js';
 import { verifyAnswer } from './verifier.js';
@@ -45,8 +46,7 @@ interface Judged {
  * are used up. It then waits at a checkpoint if one is set after it, and resumes the goal manager.
  */
 export function createMissionTaskHandler(services: OrchestrationServices): TaskHandler {
-  return async (context) => {
-    const { missionId, missionTaskId } = context.payload as { missionId: string; missionTaskId: string };
+  return defineTaskHandler(missionTaskPayload, async (context, { missionId, missionTaskId }) => {
     try {
       return await execute(services, context, missionId, missionTaskId);
     } catch (thrown) {
@@ -61,7 +61,7 @@ export function createMissionTaskHandler(services: OrchestrationServices): TaskH
       }
       throw thrown;
     }
-  };
+  });
 }
 
 async function loadTask(

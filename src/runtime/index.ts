@@ -18,8 +18,10 @@ export { budgetedWindow, estimateTokens, recentWindow, stepsToMessages } from '.
 export { getRun } from './queries.js';
 export {
   agentRunKind,
+  agentRunPayload,
   chatConcurrencyKey,
   createAgentRunHandler,
+  createRunCancelHook,
   createRunResumer,
   createRunScheduler,
 } from './run-engine.js';
