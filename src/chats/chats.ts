@@ -1,11 +1,10 @@
 import type { Transaction } from 'kysely';
 import { loadAgent } from '../agents/index.js';
-import { type Context, requireRole } from '../context/index.js';
+import { type Context, inUnitOfWork, requireRole } from '../context/index.js';
 import { ColonyError, fromZodError, notFound } from '../errors/index.js';
-import { transact } from '../events/index.js';
 import { recordAudit, requireOrgUsers } from '../identity/index.js';
 import type { Schema } from '../storage/index.js';
-import { prepareInsert, prepareQuery, toJson } from '../storage/index.js';
+import { prepareQuery } from '../storage/index.js';
 import {
   type Chat,
   type CreateChatInput,
@@ -15,6 +14,7 @@ import {
   postMessageInput,
 } from './chat-schema.js';
 import { loadChat, toMessage } from './chat-store.js';
+import { appendMessage, openChat } from './chat-writes.js';
 
 /**
  * How chats hand a new message to the runtime: create the run (and its durable task) inside the
@@ -45,67 +45,35 @@ export async function createChat(context: Context, input: CreateChatInput): Prom
   const parsed = createChatInput.safeParse(input);
   if (!parsed.success) throw fromZodError(parsed.error);
   const { services, actor } = context;
-  return transact(
-    services,
-    async (transaction, outbox) => {
-      const agent = await loadAgent(transaction, actor.orgId, parsed.data.agent);
-      await requireOrgUsers(transaction, actor.orgId, parsed.data.userIds, 'userIds');
-      const now = services.clock.now();
-      const id = services.ids.next('chat');
-      await transaction
-        .insertInto('conversation')
-        .values({
-          id,
-          org_id: actor.orgId,
-          agent_id: agent.id,
-          title: parsed.data.title,
-          created_by: actor.id,
-          summary: '',
-          summary_version: 0,
-          message_cursor: 0,
-          last_message_seq: 0,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
-      const participants = [
+  return inUnitOfWork(context, async (unit) => {
+    const { transaction, outbox } = unit;
+    const agent = await loadAgent(transaction, actor.orgId, parsed.data.agent);
+    await requireOrgUsers(transaction, actor.orgId, parsed.data.userIds, 'userIds');
+    const id = await openChat(unit, services, {
+      orgId: actor.orgId,
+      agentId: agent.id,
+      title: parsed.data.title,
+      createdBy: actor.id,
+      participants: [
         { kind: 'agent', id: agent.id },
         { kind: actor.userId ? 'user' : 'api_key', id: actor.userId ?? actor.id },
-        ...parsed.data.userIds.map((userId) => ({ kind: 'user', id: userId })),
-      ];
-      const unique = [
-        ...new Map(
-          participants.map((participant) => [`${participant.kind}:${participant.id}`, participant]),
-        ).values(),
-      ];
-      await transaction
-        .insertInto('conversation_participant')
-        .values(
-          unique.map((participant) => ({
-            conversation_id: id,
-            org_id: actor.orgId,
-            participant_kind: participant.kind,
-            participant_id: participant.id,
-            joined_at: now,
-          })),
-        )
-        .execute();
-      await recordAudit(transaction, services, actor, {
-        action: 'chat.create',
-        resourceType: 'chat',
-        resourceId: id,
-      });
-      await outbox.emit({
-        type: 'chat-created',
-        orgId: actor.orgId,
-        conversationId: id,
-        subjectId: id,
-        payload: { agentId: agent.id },
-      });
-      return loadChat(transaction, actor.orgId, id);
-    },
-    context.idempotency,
-  );
+        ...parsed.data.userIds.map((userId) => ({ kind: 'user' as const, id: userId })),
+      ],
+    });
+    await recordAudit(transaction, services, actor, {
+      action: 'chat.create',
+      resourceType: 'chat',
+      resourceId: id,
+    });
+    await outbox.emit({
+      type: 'chat-created',
+      orgId: actor.orgId,
+      conversationId: id,
+      subjectId: id,
+      payload: { agentId: agent.id },
+    });
+    return loadChat(transaction, actor.orgId, id);
+  });
 }
 
 export async function getChat(context: Context, chatId: string): Promise<Chat> {
@@ -130,7 +98,7 @@ export async function listChats(
   return { chats, nextCursor: rows.length > limit ? (chats.at(-1)?.id ?? null) : null };
 }
 
-// The statements of every accepted message, prepared (storage/prepared.ts).
+// The chat lookup of every accepted message, prepared (storage/prepared.ts).
 const chatForMessage = prepareQuery((db, values: { chatId: string; orgId: string }) =>
   db
     .selectFrom('conversation')
@@ -151,28 +119,6 @@ const chatForMessage = prepareQuery((db, values: { chatId: string; orgId: string
     .where('conversation.org_id', '=', values.orgId),
 );
 
-const nextMessageSeq = prepareQuery((db, values: { chatId: string; now: number }) =>
-  db
-    .updateTable('conversation')
-    .set((builder) => ({ last_message_seq: builder('last_message_seq', '+', 1), updated_at: values.now }))
-    .where('id', '=', values.chatId)
-    .returning('last_message_seq'),
-);
-
-const insertMessage = prepareInsert('message', [
-  'id',
-  'org_id',
-  'conversation_id',
-  'seq',
-  'role',
-  'author_kind',
-  'author_id',
-  'content',
-  'parts',
-  'run_id',
-  'created_at',
-]);
-
 /**
  * Appends a user message and queues the run that answers it, atomically. Runs of one chat are
  * processed one at a time, in message order (the run's task carries the chat's concurrency key).
@@ -186,69 +132,58 @@ export async function postMessage(
   const parsed = postMessageInput.safeParse(input);
   if (!parsed.success) throw fromZodError(parsed.error);
   const { services, actor } = context;
-  const result = await transact(
-    services,
-    async (transaction, outbox) => {
-      const [chat] = (await chatForMessage(transaction, { chatId, orgId: actor.orgId })).rows;
-      if (!chat) throw notFound('chat', chatId);
-      if (chat.deleted_at !== null)
-        throw new ColonyError('conflict', `the agent of chat ${chatId} was deleted`);
-      const now = services.clock.now();
-      const [counter] = (await nextMessageSeq(transaction, { chatId: chat.id, now })).rows;
-      if (!counter) throw notFound('chat', chatId);
-      const row = {
-        id: services.ids.next('msg'),
-        org_id: actor.orgId,
-        conversation_id: chat.id,
-        seq: Number(counter.last_message_seq),
-        role: 'user',
-        author_kind: actor.userId ? 'user' : actor.kind,
-        author_id: actor.userId ?? actor.id,
-        content: parsed.data.content,
-        parts: toJson([{ type: 'text', text: parsed.data.content }]),
-        run_id: null,
-        created_at: now,
-      };
-      await insertMessage(transaction, row);
-      const run = await services.runs.createRun(transaction, {
+  const result = await inUnitOfWork(context, async (unit) => {
+    const { transaction, outbox } = unit;
+    const [chat] = (await chatForMessage(transaction, { chatId, orgId: actor.orgId })).rows;
+    if (!chat) throw notFound('chat', chatId);
+    if (chat.deleted_at !== null)
+      throw new ColonyError('conflict', `the agent of chat ${chatId} was deleted`);
+    const message = await appendMessage(unit, services, {
+      orgId: actor.orgId,
+      chatId: chat.id,
+      role: 'user',
+      authorKind: actor.userId ? 'user' : actor.kind,
+      authorId: actor.userId ?? actor.id,
+      content: parsed.data.content,
+      runId: null,
+    });
+    const run = await services.runs.createRun(transaction, {
+      orgId: actor.orgId,
+      chatId: chat.id,
+      agentId: chat.agentId,
+      agentVersion: Number(chat.current_version),
+      agentModel: chat.model,
+      triggerMessageId: message.id,
+      createdBy: actor.id,
+    });
+    await recordAudit(transaction, services, actor, {
+      action: 'message.create',
+      resourceType: 'message',
+      resourceId: message.id,
+      details: { chatId: chat.id, runId: run.runId },
+    });
+    await outbox.emit(
+      {
+        type: 'message-created',
         orgId: actor.orgId,
-        chatId: chat.id,
-        agentId: chat.agentId,
-        agentVersion: Number(chat.current_version),
-        agentModel: chat.model,
-        triggerMessageId: row.id,
-        createdBy: actor.id,
-      });
-      await recordAudit(transaction, services, actor, {
-        action: 'message.create',
-        resourceType: 'message',
-        resourceId: row.id,
-        details: { chatId: chat.id, runId: run.runId },
-      });
-      await outbox.emit(
-        {
-          type: 'message-created',
-          orgId: actor.orgId,
-          conversationId: chat.id,
-          subjectId: row.id,
-          payload: { role: 'user', seq: row.seq, content: row.content },
-        },
-        {
-          type: 'run-queued',
-          orgId: actor.orgId,
-          conversationId: chat.id,
-          runId: run.runId,
-          subjectId: run.runId,
-          payload: { model: run.model, offline: run.offline, triggerMessageId: row.id },
-        },
-      );
-      return {
-        message: toMessage({ ...row, run_id: null }),
-        run: { id: run.runId, status: run.status, model: run.model, offline: run.offline },
-      };
-    },
-    context.idempotency,
-  );
+        conversationId: chat.id,
+        subjectId: message.id,
+        payload: { role: 'user', seq: message.seq, content: message.content },
+      },
+      {
+        type: 'run-queued',
+        orgId: actor.orgId,
+        conversationId: chat.id,
+        runId: run.runId,
+        subjectId: run.runId,
+        payload: { model: run.model, offline: run.offline, triggerMessageId: message.id },
+      },
+    );
+    return {
+      message,
+      run: { id: run.runId, status: run.status, model: run.model, offline: run.offline },
+    };
+  });
   services.runs.afterCommit();
   return result;
 }

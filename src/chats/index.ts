@@ -8,6 +8,14 @@ export {
 } from './chat-schema.js';
 export { loadChat, toMessage } from './chat-store.js';
 export {
+  type AdvanceSummaryInput,
+  type AppendMessageInput,
+  advanceChatSummary,
+  appendMessage,
+  type OpenChatInput,
+  openChat,
+} from './chat-writes.js';
+export {
   type ChatContext,
   createChat,
   getChat,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { systemActor } from '../context/index.js';
 import { ColonyError } from '../errors/index.js';
 import { transact } from '../events/index.js';
 import { maxDelegatedTaskChars } from '../kernel/index.js';
@@ -93,7 +94,13 @@ export function createDelegateTool(
         nextSteps: input.nextSteps ?? [],
       };
       const state = await transact(services, async (transaction, outbox) => {
-        const child = await startAgentTask(services, transaction, outbox, {
+        const joined = {
+          services,
+          actor: systemActor(context.orgId, context.agentId),
+          signal: context.signal,
+          unitOfWork: { transaction, outbox },
+        };
+        const child = await startAgentTask(joined, {
           orgId: context.orgId,
           agent: target.id,
           content: renderHandoff(note),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Context, requireRole } from '../context/index.js';
+import { type Actor, type Context, requireRole, systemActor } from '../context/index.js';
 import { fromZodError } from '../errors/index.js';
 import { transact, type UnitOfWorkGuard } from '../events/index.js';
 import { recordAudit } from '../identity/index.js';
@@ -63,14 +63,21 @@ function toAgentMessage(row: Row<'agent_message'>): AgentMessage {
  * Stores a message for an agent and, unless `trigger` is false, starts the recipient's run with
  * it — in one transaction, so delivery is durable (at least once). Messages are deduplicated by
  * id: sending an id again returns the first message and starts nothing. `guard` (a request's
- * `Idempotency-Key` record) commits with the message.
+ * `Idempotency-Key` record) commits with the message. With `actor` (an operator's call) the
+ * message's audit row commits with it too; without, the send is the system's on behalf of the
+ * sender.
  */
 export async function sendAgentMessage(
   services: CollaborationServices,
   sender: { orgId: string; kind: 'agent' | 'api_key' | 'user' | 'system'; id: string; name: string },
   recipient: string,
   input: SendMessageInput,
-  options: { parentTaskId?: string | null; guard?: UnitOfWorkGuard | undefined } = {},
+  options: {
+    parentTaskId?: string | null;
+    guard?: UnitOfWorkGuard | undefined;
+    actor?: Actor;
+    signal?: AbortSignal;
+  } = {},
 ): Promise<{ message: AgentMessage; duplicate: boolean }> {
   const parsed = sendMessageInput.safeParse(input);
   if (!parsed.success) throw fromZodError(parsed.error);
@@ -110,7 +117,13 @@ export async function sendAgentMessage(
       if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return stored(true);
       if (parsed.data.trigger) {
         const header = `Message from ${sender.kind} "${sender.name}" (type: ${parsed.data.type}${parsed.data.correlationId ? `, correlation: ${parsed.data.correlationId}` : ''}):`;
-        const run = await startAgentTask(services, transaction, outbox, {
+        const joined = {
+          services,
+          actor: options.actor ?? systemActor(sender.orgId, sender.id),
+          signal: options.signal ?? new AbortController().signal,
+          unitOfWork: { transaction, outbox },
+        };
+        const run = await startAgentTask(joined, {
           orgId: sender.orgId,
           agent: target.id,
           content: `${header}\n${parsed.data.content}`,
@@ -124,6 +137,13 @@ export async function sendAgentMessage(
           .where('org_id', '=', sender.orgId)
           .where('id', '=', id)
           .execute();
+      }
+      if (options.actor) {
+        await recordAudit(transaction, services, options.actor, {
+          action: 'agent-message.send',
+          resourceType: 'agent_message',
+          resourceId: id,
+        });
       }
       await outbox.emit({
         type: 'agent-message-sent',
@@ -178,21 +198,11 @@ export async function sendMessageAsCaller(
   input: SendMessageInput,
 ): Promise<{ message: AgentMessage; duplicate: boolean }> {
   requireRole(context.actor, 'member');
-  const result = await sendAgentMessage(
+  return sendAgentMessage(
     context.services,
     { orgId: context.actor.orgId, kind: context.actor.kind, id: context.actor.id, name: context.actor.id },
     agent,
     input,
-    { guard: context.idempotency },
+    { guard: context.idempotency, actor: context.actor, signal: context.signal },
   );
-  if (!result.duplicate) {
-    await transact(context.services, async (transaction) => {
-      await recordAudit(transaction, context.services, context.actor, {
-        action: 'agent-message.send',
-        resourceType: 'agent_message',
-        resourceId: result.message.id,
-      });
-    });
-  }
-  return result;
 }

@@ -13,7 +13,10 @@ export function requireRole(actor: Actor, minimum: Role): void {
   }
 }
 
-/** The actor for work Colony does on its own (workers, scheduler, recovery). */
-export function systemActor(orgId: string): Actor {
-  return { kind: 'system', id: 'system', orgId, role: 'owner' };
+/**
+ * The actor for work Colony does on its own (workers, scheduler, recovery); `id` names on whose
+ * behalf when there is someone (the agent that delegates, the mission's creator).
+ */
+export function systemActor(orgId: string, id = 'system'): Actor {
+  return { kind: 'system', id, orgId, role: 'owner' };
 }

@@ -1,4 +1,4 @@
-import type { EventBus, UnitOfWorkGuard } from '../events/index.js';
+import type { EventBus, UnitOfWork, UnitOfWorkGuard } from '../events/index.js';
 import type { Clock, IdGenerator } from '../kernel/index.js';
 import type { Logger } from '../observability/index.js';
 import type { Database } from '../storage/index.js';
@@ -41,4 +41,9 @@ export interface Context<Extra extends object = object> {
    * `transact` that creates, so the creation and its record commit together.
    */
   idempotency?: UnitOfWorkGuard;
+  /**
+   * The caller's open transaction, when this use case is part of a larger change (a delegation
+   * starting a run, a mission task starting its agents). Use cases join it with `inUnitOfWork`.
+   */
+  unitOfWork?: UnitOfWork;
 }

@@ -15,6 +15,21 @@ export interface UnitOfWorkServices {
 /** What a unit of work can do besides querying: append events that commit with it. */
 export interface Outbox {
   emit(...events: NewEvent[]): Promise<StoredEvent[]>;
+  /**
+   * Runs `callback` once the unit has committed (never when it rolls back): an in-process wake-up
+   * or signal that must not fire for a change that may still be undone.
+   */
+  afterCommit(callback: () => void): void;
+}
+
+/**
+ * The current transaction and its outbox, as one value. A use case that must join its caller's
+ * change receives it in `context.unitOfWork` (see `inUnitOfWork` in context/) — the one way the
+ * current transaction travels.
+ */
+export interface UnitOfWork {
+  transaction: Transaction<Schema>;
+  outbox: Outbox;
 }
 
 /**
@@ -48,6 +63,7 @@ export async function transact<T>(
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const published: StoredEvent[] = [];
+    const committed: Array<() => void> = [];
     try {
       const result = await services.database.transaction(async (transaction) => {
         let locked = false;
@@ -61,6 +77,9 @@ export async function transact<T>(
             published.push(...stored);
             return stored;
           },
+          afterCommit(callback) {
+            committed.push(callback);
+          },
         };
         await guard?.claim(transaction);
         const value = await fn(transaction, outbox);
@@ -68,6 +87,7 @@ export async function transact<T>(
         return value;
       });
       services.bus.publish(published);
+      for (const callback of committed) callback();
       return result;
     } catch (error) {
       if (attempt >= maxAttempts || !isTransientConflict(error)) throw error;

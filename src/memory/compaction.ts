@@ -1,6 +1,7 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { generateText } from 'ai';
 import { z } from 'zod';
+import { advanceChatSummary } from '../chats/index.js';
 import { requireRole } from '../context/index.js';
 import { ColonyError, notFound } from '../errors/index.js';
 import { transact } from '../events/index.js';
@@ -163,19 +164,16 @@ export async function compactConversation(
   const summaryVersion = Number(conversation.summary_version) + 1;
   const results = await transact(context.services, async (transaction, outbox) => {
     const written = await applyWrites(transaction, outbox, context, prepared);
-    const updated = await transaction
-      .updateTable('conversation')
-      .set({
-        message_cursor: newCursor,
-        summary,
-        summary_version: summaryVersion,
-        updated_at: context.services.clock.now(),
-      })
-      .where('id', '=', parsed.conversationId)
-      .where('org_id', '=', orgId)
-      .where('message_cursor', '=', cursor)
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) {
+    const advanced = await advanceChatSummary(transaction, {
+      orgId,
+      chatId: parsed.conversationId,
+      fromCursor: cursor,
+      toCursor: newCursor,
+      summary,
+      summaryVersion,
+      now: context.services.clock.now(),
+    });
+    if (!advanced) {
       throw new ColonyError(
         'conflict',
         `conversation ${parsed.conversationId} was compacted concurrently; retry`,

@@ -1,9 +1,14 @@
 import { systemActor } from '../context/index.js';
-import { scheduleJob, type TaskHandler } from '../tasks/index.js';
+import { defineTaskHandler, scheduleJob, type TaskHandler } from '../tasks/index.js';
 import { type ConsolidationReport, consolidateMemories } from './consolidation.js';
 import { extractMemories } from './extraction.js';
 import type { MemoryConfig } from './memory-config.js';
-import { extractionModel, type MemoryWiringServices, memoryExtractKind } from './run-hooks.js';
+import {
+  extractionModel,
+  type MemoryWiringServices,
+  memoryExtractKind,
+  memoryExtractPayload,
+} from './run-hooks.js';
 import { factsScopeOf, loadRunTurn, toConversationMessage } from './run-turn.js';
 import type { MemoryContext } from './runtime.js';
 import type { ScopeKind } from './types.js';
@@ -68,8 +73,7 @@ export function createMemoryExtractHandler(
   config: MemoryConfig,
 ): TaskHandler {
   const scheduledOrgs = new Set<string>();
-  return async (task) => {
-    const { runId } = task.payload as { runId: string };
+  return defineTaskHandler(memoryExtractPayload, async (task, { runId }) => {
     const { db } = services.database;
     const turn = await loadRunTurn(db, runId);
     const rows = await db
@@ -106,7 +110,7 @@ export function createMemoryExtractHandler(
       facts: extraction.facts,
       compactedTo: compaction?.compacted ? compaction.cursor : null,
     };
-  };
+  });
 }
 
 /**

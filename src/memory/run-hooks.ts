@@ -1,6 +1,7 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import type { ModelMessage } from 'ai';
 import type { Kysely } from 'kysely';
+import { z } from 'zod';
 import type { Agent } from '../agents/index.js';
 import { systemActor } from '../context/index.js';
 import type { NewEvent } from '../events/index.js';
@@ -26,6 +27,8 @@ import { compactIfOverflowing } from './window-compaction.js';
 
 /** The task kind that extracts memories from a finished run's turns. */
 export const memoryExtractKind = 'memory-extract';
+/** The payload of a `memory-extract` task: the run whose turns to extract. */
+export const memoryExtractPayload = z.object({ runId: z.string() });
 
 export type MemoryWiringServices = RuntimeServices & { memory?: MemoryRuntime };
 

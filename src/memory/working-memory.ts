@@ -1,4 +1,4 @@
-import type { Clock } from '../kernel/index.js';
+import { type Clock, systemClock } from '../kernel/index.js';
 
 /**
  * A per-chat scratchpad / hot cache with time-to-live. In process now (`createInProcessWorkingMemory`);
@@ -26,7 +26,8 @@ export interface InProcessWorkingMemoryOptions {
 export function createInProcessWorkingMemory(options: InProcessWorkingMemoryOptions = {}): WorkingMemory {
   const maxEntries = options.maxEntries ?? 10_000;
   const defaultTtl = options.defaultTtlMs ?? 3_600_000;
-  const now = () => (options.clock ? options.clock.now() : Date.now());
+  const clock = options.clock ?? systemClock;
+  const now = () => clock.now();
   const entries = new Map<string, { value: unknown; expiresAt: number }>();
   const keyOf = (chatId: string, key: string) => `${chatId}\u0000${key}`;
   function live(composite: string): { value: unknown; expiresAt: number } | undefined {

@@ -1,7 +1,7 @@
 import { coerceError } from '../errors/index.js';
 import { transact } from '../events/index.js';
 import { parseJson, type Row } from '../storage/index.js';
-import { isRetryable, type TaskHandler, type TaskRunContext } from '../tasks/index.js';
+import { defineTaskHandler, isRetryable, type TaskHandler, type TaskRunContext } from '../tasks/index.js';
 import { aggregateReport } from './aggregator.js';
 import { reachCheckpoint } from './checkpoints.js';
 import { launchPlan } from './launch-plan.js';
@@ -10,7 +10,7 @@ import { type MissionOptions, terminalMissionStates, type Violation } from './mi
 import { cancelMissionWork, enforceBudget, haltMission } from './mission-work.js';
 import { planMission, type ReplanContext } from './planner.js';
 import { loadCandidates } from './routing-store.js';
-import type { OrchestrationServices } from './services.js';
+import { missionPayload, type OrchestrationServices } from './services.js';
 import { cut } from './text-terms.js';
 
 const isTerminal = (state: string) => (terminalMissionStates as readonly string[]).includes(state);
@@ -26,8 +26,7 @@ const maxReplans = 1;
  * memoized step, so a crash or restart repeats none.
  */
 export function createGoalManager(services: OrchestrationServices): TaskHandler {
-  return async (context) => {
-    const { missionId } = context.payload as { missionId: string };
+  return defineTaskHandler(missionPayload, async (context, { missionId }) => {
     try {
       return await manage(services, context, missionId);
     } catch (thrown) {
@@ -38,7 +37,7 @@ export function createGoalManager(services: OrchestrationServices): TaskHandler 
       }
       throw thrown;
     }
-  };
+  });
 }
 
 async function manage(

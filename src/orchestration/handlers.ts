@@ -1,8 +1,14 @@
-import type { TaskHandler } from '../tasks/index.js';
+import { defineTaskHandler, type TaskHandler } from '../tasks/index.js';
 import { createGoalManager } from './goal-manager.js';
 import { createMissionTaskHandler } from './mission-task-handler.js';
 import { haltMission } from './mission-work.js';
-import { missionDeadlineKind, missionKind, missionTaskKind, type OrchestrationServices } from './services.js';
+import {
+  missionDeadlineKind,
+  missionKind,
+  missionPayload,
+  missionTaskKind,
+  type OrchestrationServices,
+} from './services.js';
 
 /**
  * The task handlers of missions, by kind: register them in the worker pool
@@ -15,10 +21,9 @@ export function createOrchestrationHandlers(services: OrchestrationServices): Re
   return {
     [missionKind]: createGoalManager(services),
     [missionTaskKind]: createMissionTaskHandler(services),
-    [missionDeadlineKind]: async (context) => {
-      const { missionId } = context.payload as { missionId: string };
+    [missionDeadlineKind]: defineTaskHandler(missionPayload, async (_context, { missionId }) => {
       const halted = await haltMission(services, missionId, { state: 'failed', reason: 'deadline passed' });
       return { halted };
-    },
+    }),
   };
 }

@@ -1,8 +1,10 @@
+import { systemActor } from '../context/index.js';
 import { coerceError } from '../errors/index.js';
 import { transact } from '../events/index.js';
 import { type AgentTaskResult, agentTaskResult, startAgentTask } from '../runtime/index.js';
 import { parseJson, type Row, toJson } from '../storage/index.js';
 import {
+  defineTaskHandler,
   isRetryable,
   permanentError,
   resumeTask,
@@ -15,7 +17,7 @@ import { loadMissionRow, missionEvent } from './mission-store.js';
 import { type MissionOptions, terminalMissionStates, type Violation } from './mission-types.js';
 import { enforceBudget } from './mission-work.js';
 import { recordOutcome } from './routing-store.js';
-import type { OrchestrationServices } from './services.js';
+import { missionTaskPayload, type OrchestrationServices } from './services.js';
 import { cut, normalizeAnswer } from './text-terms.js';
 import { addUsage, noUsage } from './usage.js';
 import { verifyAnswer } from './verifier.js';
@@ -44,8 +46,7 @@ interface Judged {
  * are used up. It then waits at a checkpoint if one is set after it, and resumes the goal manager.
  */
 export function createMissionTaskHandler(services: OrchestrationServices): TaskHandler {
-  return async (context) => {
-    const { missionId, missionTaskId } = context.payload as { missionId: string; missionTaskId: string };
+  return defineTaskHandler(missionTaskPayload, async (context, { missionId, missionTaskId }) => {
     try {
       return await execute(services, context, missionId, missionTaskId);
     } catch (thrown) {
@@ -60,7 +61,7 @@ export function createMissionTaskHandler(services: OrchestrationServices): TaskH
       }
       throw thrown;
     }
-  };
+  });
 }
 
 async function loadTask(
@@ -166,8 +167,14 @@ async function startAttempt(
       violations: parseJson<Violation[]>(fresh.violations, []),
     });
     const runIds: string[] = [];
+    const joined = {
+      services,
+      actor: systemActor(mission.org_id, mission.created_by ?? 'system'),
+      signal: context.signal,
+      unitOfWork: { transaction, outbox },
+    };
     for (const agentId of agentIds) {
-      const run = await startAgentTask(services, transaction, outbox, {
+      const run = await startAgentTask(joined, {
         orgId: mission.org_id,
         agent: agentId,
         content,

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { RunScheduler } from '../chats/index.js';
 import type { RunResumer, RuntimeServices } from '../runtime/index.js';
 
@@ -11,3 +12,7 @@ export interface OrchestrationServices extends RuntimeServices {
 export const missionKind = 'mission';
 export const missionTaskKind = 'mission-task';
 export const missionDeadlineKind = 'mission-deadline';
+
+/** The payloads of those kinds: checked before a handler runs (`defineTaskHandler`). */
+export const missionPayload = z.object({ missionId: z.string() });
+export const missionTaskPayload = z.object({ missionId: z.string(), missionTaskId: z.string() });

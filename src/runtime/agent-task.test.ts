@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { transact } from '../events/index.js';
+import { systemActor } from '../context/index.js';
+import { transact, type UnitOfWork } from '../events/index.js';
 import { createHttpHarness, type HttpHarness } from '../http/test-support/http-harness.js';
 import { maxChatMessageChars } from '../kernel/index.js';
 import { testDialects } from '../storage/test-support/databases.js';
 import { enqueueTask, type TaskHandler, waitForTask } from '../tasks/index.js';
-import { agentTaskResult, startAgentTask } from './agent-task.js';
+import { type AgentTaskContext, agentTaskResult, startAgentTask } from './agent-task.js';
 
 describe.each(testDialects)('agent runs as child tasks on %s', (dialect) => {
   let harness: HttpHarness;
@@ -14,18 +15,18 @@ describe.each(testDialects)('agent runs as child tasks on %s', (dialect) => {
       starts++;
       const services = harness.colony.services;
       const child = await context.step('start-child', () =>
-        transact(services, (transaction, outbox) =>
-          startAgentTask(services, transaction, outbox, {
+        startAgentTask(
+          { services, actor: systemActor(context.task.orgId, 'test'), signal: context.signal },
+          {
             orgId: context.task.orgId,
             agent: 'helper',
             content: 'summarize /tool get_time {}',
             title: 'child work',
             parentTaskId: context.task.id,
             createdBy: 'test',
-          }),
+          },
         ),
       );
-      services.runs.afterCommit();
       const result = await agentTaskResult(services, child.runId);
       if (!['succeeded', 'failed', 'canceled'].includes(result.status))
         return context.suspend('waiting for the child run');
@@ -58,7 +59,7 @@ describe.each(testDialects)('agent runs as child tasks on %s', (dialect) => {
   it('holds the text that starts an agent to the limit of a chat message, and the run succeeds', async () => {
     const services = harness.colony.services;
     const started = await transact(services, (transaction, outbox) =>
-      startAgentTask(services, transaction, outbox, {
+      startAgentTask(joinedContext({ transaction, outbox }), {
         orgId: harness.orgId,
         agent: 'helper',
         content: 'plan the trip '.repeat(10_000),
@@ -66,7 +67,6 @@ describe.each(testDialects)('agent runs as child tasks on %s', (dialect) => {
         createdBy: 'test',
       }),
     );
-    services.runs.afterCommit();
     const message = await services.database.db
       .selectFrom('message')
       .select(['content', 'parts'])
@@ -78,4 +78,67 @@ describe.each(testDialects)('agent runs as child tasks on %s', (dialect) => {
     const run = await harness.waitForRun(started.runId);
     expect(run.status).toBe('succeeded');
   });
+
+  it('writes its audit row in the caller’s transaction, and numbers its message through chats/', async () => {
+    const services = harness.colony.services;
+    const started = await transact(services, (transaction, outbox) =>
+      startAgentTask(joinedContext({ transaction, outbox }), {
+        orgId: harness.orgId,
+        agent: 'helper',
+        content: 'count the stars',
+        title: 'audited',
+        createdBy: 'test',
+      }),
+    );
+    const audit = await services.database.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('resource_id', '=', started.runId)
+      .execute();
+    expect(audit.map((row) => [row.action, row.actor_kind, row.actor_id, row.org_id])).toEqual([
+      ['agent-task.start', 'system', 'delegating-agent', harness.orgId],
+    ]);
+    const chat = await services.database.db
+      .selectFrom('conversation')
+      .select('last_message_seq')
+      .where('id', '=', started.chatId)
+      .executeTakeFirstOrThrow();
+    expect(Number(chat.last_message_seq)).toBe(1);
+    await harness.waitForRun(started.runId);
+  });
+
+  it('leaves no chat, message, run or audit row when the caller’s change fails', async () => {
+    const services = harness.colony.services;
+    let runId = '';
+    const failing = transact(services, async (transaction, outbox) => {
+      const started = await startAgentTask(joinedContext({ transaction, outbox }), {
+        orgId: harness.orgId,
+        agent: 'helper',
+        content: 'never runs',
+        title: 'rolled back',
+        createdBy: 'test',
+      });
+      runId = started.runId;
+      throw new Error('the caller fails after starting the agent');
+    });
+    await expect(failing).rejects.toThrow('the caller fails');
+    expect(runId).not.toBe('');
+    const db = services.database.db;
+    const left = await Promise.all([
+      db.selectFrom('audit_log').select('id').where('resource_id', '=', runId).execute(),
+      db.selectFrom('run').select('id').where('id', '=', runId).execute(),
+      db.selectFrom('conversation').select('id').where('title', '=', 'rolled back').execute(),
+      db.selectFrom('message').select('id').where('content', '=', 'never runs').execute(),
+    ]);
+    expect(left.map((rows) => rows.length)).toEqual([0, 0, 0, 0]);
+  });
+
+  function joinedContext(unitOfWork: UnitOfWork): AgentTaskContext {
+    return {
+      services: harness.colony.services,
+      actor: systemActor(harness.orgId, 'delegating-agent'),
+      signal: new AbortController().signal,
+      unitOfWork,
+    };
+  }
 });

@@ -1,10 +1,8 @@
-import type { Transaction } from 'kysely';
-import type { RunScheduler } from '../chats/index.js';
+import { appendMessage, openChat, type RunScheduler } from '../chats/index.js';
+import { type Context, inUnitOfWork } from '../context/index.js';
 import { ColonyError, notFound } from '../errors/index.js';
-import type { Outbox } from '../events/index.js';
+import { recordAudit } from '../identity/index.js';
 import { maxChatMessageChars, truncateText } from '../kernel/index.js';
-import type { Schema } from '../storage/index.js';
-import { toJson } from '../storage/index.js';
 import type { RuntimeServices } from './run-types.js';
 
 export interface AgentTaskInput {
@@ -29,112 +27,96 @@ export interface AgentTaskRun {
   agentId: string;
 }
 
+/** A use-case context whose services can queue runs (delegation, messaging, missions). */
+export type AgentTaskContext = Context<RuntimeServices & { runs: RunScheduler }>;
+
 /**
- * Starts an agent on a piece of work in a chat of its own, inside the caller's transaction: the
- * chat, the message and the run (a durable task, child of `parentTaskId`) commit with the caller's
- * change. Used by delegation and missions; call `runs.afterCommit()` after the commit.
+ * Starts an agent on a piece of work in a chat of its own, inside the caller's transaction when
+ * the context carries one (`context.unitOfWork`): the chat, the message, the run (a durable task,
+ * child of `parentTaskId`) and the audit row commit with the caller's change, and a worker is
+ * woken after that commit. Used by delegation, messaging and missions.
  */
 export async function startAgentTask(
-  services: RuntimeServices & { runs: RunScheduler },
-  transaction: Transaction<Schema>,
-  outbox: Outbox,
+  context: AgentTaskContext,
   input: AgentTaskInput,
 ): Promise<AgentTaskRun> {
-  const agent = await transaction
-    .selectFrom('agent')
-    .innerJoin('agent_version', (join) =>
-      join
-        .onRef('agent_version.agent_id', '=', 'agent.id')
-        .onRef('agent_version.version', '=', 'agent.current_version'),
-    )
-    .select(['agent.id', 'agent.current_version', 'agent_version.model'])
-    .where('agent.org_id', '=', input.orgId)
-    .where('agent.deleted_at', 'is', null)
-    .where((builder) =>
-      builder.or([builder('agent.id', '=', input.agent), builder('agent.name', '=', input.agent)]),
-    )
-    .executeTakeFirst();
-  if (!agent) throw notFound('agent', input.agent);
-  if (input.content.length === 0) throw new ColonyError('invalid_input', 'the task text is empty');
-  const content = truncateText(input.content, maxChatMessageChars);
-  const now = services.clock.now();
-  const chatId = services.ids.next('chat');
-  await transaction
-    .insertInto('conversation')
-    .values({
-      id: chatId,
-      org_id: input.orgId,
-      agent_id: agent.id,
+  const { services } = context;
+  return inUnitOfWork(context, async (unit) => {
+    const { transaction, outbox } = unit;
+    const agent = await transaction
+      .selectFrom('agent')
+      .innerJoin('agent_version', (join) =>
+        join
+          .onRef('agent_version.agent_id', '=', 'agent.id')
+          .onRef('agent_version.version', '=', 'agent.current_version'),
+      )
+      .select(['agent.id', 'agent.current_version', 'agent_version.model'])
+      .where('agent.org_id', '=', input.orgId)
+      .where('agent.deleted_at', 'is', null)
+      .where((builder) =>
+        builder.or([builder('agent.id', '=', input.agent), builder('agent.name', '=', input.agent)]),
+      )
+      .executeTakeFirst();
+    if (!agent) throw notFound('agent', input.agent);
+    if (input.content.length === 0) throw new ColonyError('invalid_input', 'the task text is empty');
+    const content = truncateText(input.content, maxChatMessageChars);
+    const chatId = await openChat(unit, services, {
+      orgId: input.orgId,
+      agentId: agent.id,
       title: input.title.slice(0, 200),
-      created_by: input.createdBy,
-      summary: '',
-      summary_version: 0,
-      message_cursor: 0,
-      last_message_seq: 1,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-  await transaction
-    .insertInto('conversation_participant')
-    .values({
-      conversation_id: chatId,
-      org_id: input.orgId,
-      participant_kind: 'agent',
-      participant_id: agent.id,
-      joined_at: now,
-    })
-    .execute();
-  const messageId = services.ids.next('msg');
-  await transaction
-    .insertInto('message')
-    .values({
-      id: messageId,
-      org_id: input.orgId,
-      conversation_id: chatId,
-      seq: 1,
+      createdBy: input.createdBy,
+      participants: [{ kind: 'agent', id: agent.id }],
+    });
+    const message = await appendMessage(unit, services, {
+      orgId: input.orgId,
+      chatId,
       role: 'user',
-      author_kind: 'system',
-      author_id: input.createdBy,
+      authorKind: 'system',
+      authorId: input.createdBy,
       content,
-      parts: toJson([{ type: 'text', text: content }]),
-      run_id: null,
-      created_at: now,
-    })
-    .execute();
-  const run = await services.runs.createRun(transaction, {
-    orgId: input.orgId,
-    chatId,
-    agentId: agent.id,
-    agentVersion: Number(agent.current_version),
-    agentModel: agent.model,
-    triggerMessageId: messageId,
-    createdBy: input.createdBy,
-    parentTaskId: input.parentTaskId ?? null,
-  });
-  await outbox.emit(
-    {
-      type: 'chat-created',
+      runId: null,
+    });
+    const run = await services.runs.createRun(transaction, {
       orgId: input.orgId,
-      conversationId: chatId,
-      subjectId: chatId,
-      payload: { agentId: agent.id, title: input.title },
-    },
-    {
-      type: 'run-queued',
-      orgId: input.orgId,
-      conversationId: chatId,
-      runId: run.runId,
-      subjectId: run.runId,
-      payload: {
-        model: run.model,
-        offline: run.offline,
-        triggerMessageId: messageId,
-        parentTaskId: input.parentTaskId ?? null,
+      chatId,
+      agentId: agent.id,
+      agentVersion: Number(agent.current_version),
+      agentModel: agent.model,
+      triggerMessageId: message.id,
+      createdBy: input.createdBy,
+      parentTaskId: input.parentTaskId ?? null,
+    });
+    await recordAudit(transaction, services, context.actor, {
+      action: 'agent-task.start',
+      resourceType: 'run',
+      resourceId: run.runId,
+      details: { chatId, agentId: agent.id, parentTaskId: input.parentTaskId ?? null },
+    });
+    await outbox.emit(
+      {
+        type: 'chat-created',
+        orgId: input.orgId,
+        conversationId: chatId,
+        subjectId: chatId,
+        payload: { agentId: agent.id, title: input.title },
       },
-    },
-  );
-  return { chatId, messageId, runId: run.runId, agentId: agent.id };
+      {
+        type: 'run-queued',
+        orgId: input.orgId,
+        conversationId: chatId,
+        runId: run.runId,
+        subjectId: run.runId,
+        payload: {
+          model: run.model,
+          offline: run.offline,
+          triggerMessageId: message.id,
+          parentTaskId: input.parentTaskId ?? null,
+        },
+      },
+    );
+    outbox.afterCommit(() => services.runs.afterCommit());
+    return { chatId, messageId: message.id, runId: run.runId, agentId: agent.id };
+  });
 }
 
 export interface AgentTaskResult {

@@ -1,8 +1,9 @@
 import type { Transaction } from 'kysely';
 import { type Agent, loadAgent } from '../agents/index.js';
+import { appendMessage } from '../chats/index.js';
 import { ColonyError, coerceError } from '../errors/index.js';
 import { type NewEvent, transact } from '../events/index.js';
-import { type Schema, toJson } from '../storage/index.js';
+import type { Schema } from '../storage/index.js';
 import { resumeTask } from '../tasks/index.js';
 import { assembleRunContext, runModelStep } from './model-step.js';
 import { runEvent } from './run-events.js';
@@ -145,26 +146,15 @@ export async function finishRun(
     if (Number(updated.numUpdatedRows) !== 1) return;
     const events: NewEvent[] = [...(outcome.events ?? [])];
     if (status === 'succeeded') {
-      const counter = await transaction
-        .updateTable('conversation')
-        .set((builder) => ({ last_message_seq: builder('last_message_seq', '+', 1), updated_at: now }))
-        .where('id', '=', run.chatId)
-        .returning('last_message_seq')
-        .executeTakeFirstOrThrow();
-      const message = {
-        id: services.ids.next('msg'),
-        org_id: run.orgId,
-        conversation_id: run.chatId,
-        seq: Number(counter.last_message_seq),
+      const message = await appendMessage({ transaction, outbox }, services, {
+        orgId: run.orgId,
+        chatId: run.chatId,
         role: 'assistant',
-        author_kind: 'agent',
-        author_id: run.agentId,
+        authorKind: 'agent',
+        authorId: run.agentId,
         content: outcome.text ?? '',
-        parts: toJson([{ type: 'text', text: outcome.text ?? '' }]),
-        run_id: run.id,
-        created_at: now,
-      };
-      await transaction.insertInto('message').values(message).execute();
+        runId: run.id,
+      });
       events.push(
         runEvent(
           run,

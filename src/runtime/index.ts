@@ -1,4 +1,5 @@
 export {
+  type AgentTaskContext,
   type AgentTaskInput,
   type AgentTaskResult,
   type AgentTaskRun,
@@ -17,8 +18,10 @@ export { budgetedWindow, estimateTokens, recentWindow, stepsToMessages } from '.
 export { getRun } from './queries.js';
 export {
   agentRunKind,
+  agentRunPayload,
   chatConcurrencyKey,
   createAgentRunHandler,
+  createRunCancelHook,
   createRunResumer,
   createRunScheduler,
 } from './run-engine.js';

@@ -1,12 +1,22 @@
+import { z } from 'zod';
 import type { RunScheduler } from '../chats/index.js';
 import { ColonyError, isColonyError } from '../errors/index.js';
 import { prepareInsert } from '../storage/index.js';
-import { cancelTask, enqueueTask, onTasksCanceled, resumeTask, type TaskHandler } from '../tasks/index.js';
+import {
+  type CancelHook,
+  cancelTask,
+  defineTaskHandler,
+  enqueueTask,
+  resumeTask,
+  type TaskHandler,
+} from '../tasks/index.js';
 import type { RunResumer } from './approvals.js';
 import { executeRun, failRun } from './execute-run.js';
 import type { RuntimeServices } from './run-types.js';
 
 export const agentRunKind = 'agent-run';
+/** The payload of an `agent-run` task. */
+export const agentRunPayload = z.object({ runId: z.string() });
 const runMaxAttempts = 5;
 
 /** The chat's concurrency key: one run at a time per chat, in message order. */
@@ -111,8 +121,7 @@ export function createRunResumer(services: RuntimeServices, wake: () => void): R
  * when the task gives up.
  */
 export function createAgentRunHandler(services: RuntimeServices): TaskHandler {
-  return async (context) => {
-    const { runId } = context.payload as { runId: string };
+  return defineTaskHandler(agentRunPayload, async (context, { runId }) => {
     try {
       const outcome = await executeRun(services, runId, context.signal);
       if (outcome.kind === 'waiting') return context.suspend('waiting for tool-call approval');
@@ -132,33 +141,35 @@ export function createAgentRunHandler(services: RuntimeServices): TaskHandler {
       }
       throw thrown;
     }
-  };
+  });
 }
 
 /**
  * Runs mirror their tasks: when a task tree is canceled (a mission stop, a delegating run's
  * cancel, the org-wide stop), the runs of canceled agent-run tasks end as canceled in the same
- * transaction, with their events.
+ * transaction, with their events. createColony registers it (`onTasksCanceled`).
  */
-onTasksCanceled(async (transaction, outbox, canceledTaskIds, reason) => {
-  const now = Date.now();
-  for (let start = 0; start < canceledTaskIds.length; start += 500) {
-    const runs = await transaction
-      .updateTable('run')
-      .set({ status: 'canceled', error: reason, finished_at: now, updated_at: now })
-      .where('task_id', 'in', canceledTaskIds.slice(start, start + 500))
-      .where('status', 'not in', ['succeeded', 'failed', 'canceled'])
-      .returning(['id', 'org_id', 'conversation_id'])
-      .execute();
-    for (const run of runs) {
-      await outbox.emit({
-        type: 'run-canceled',
-        orgId: run.org_id,
-        runId: run.id,
-        conversationId: run.conversation_id,
-        subjectId: run.id,
-        payload: { reason },
-      });
+export function createRunCancelHook(services: Pick<RuntimeServices, 'clock'>): CancelHook {
+  return async (transaction, outbox, canceledTaskIds, reason) => {
+    const now = services.clock.now();
+    for (let start = 0; start < canceledTaskIds.length; start += 500) {
+      const runs = await transaction
+        .updateTable('run')
+        .set({ status: 'canceled', error: reason, finished_at: now, updated_at: now })
+        .where('task_id', 'in', canceledTaskIds.slice(start, start + 500))
+        .where('status', 'not in', ['succeeded', 'failed', 'canceled'])
+        .returning(['id', 'org_id', 'conversation_id'])
+        .execute();
+      for (const run of runs) {
+        await outbox.emit({
+          type: 'run-canceled',
+          orgId: run.org_id,
+          runId: run.id,
+          conversationId: run.conversation_id,
+          subjectId: run.id,
+          payload: { reason },
+        });
+      }
     }
-  }
-});
+  };
+}

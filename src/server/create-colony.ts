@@ -20,6 +20,7 @@ import { createOrchestrationHandlers } from '../orchestration/index.js';
 import {
   agentRunKind,
   createAgentRunHandler,
+  createRunCancelHook,
   createRunResumer,
   createRunScheduler,
 } from '../runtime/index.js';
@@ -35,6 +36,7 @@ import {
   createBuiltinTaskHandlers,
   createScheduler,
   createWorkerPool,
+  onTasksCanceled,
   type Scheduler,
   type TaskHandler,
   type WorkerPool,
@@ -162,6 +164,8 @@ export async function createColony(options: CreateColonyOptions): Promise<Colony
       },
     };
   }
+  // Hooks are registered here, by the one place that wires capabilities, never on import.
+  const removeRunCancelHook = onTasksCanceled(createRunCancelHook(runtime));
   return {
     services,
     database,
@@ -173,6 +177,7 @@ export async function createColony(options: CreateColonyOptions): Promise<Colony
       await memory.close();
       await services.rateLimiter?.close();
       await database.close();
+      removeRunCancelHook();
     },
   };
 }

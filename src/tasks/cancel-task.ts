@@ -1,5 +1,5 @@
 import { ColonyError, notFound } from '../errors/index.js';
-import { transact } from '../events/index.js';
+import { transact, type UnitOfWork } from '../events/index.js';
 import { runCancelHooks } from './cancel-hooks.js';
 import type { TaskServices } from './enqueue-task.js';
 import { settleDependents } from './settle-dependents.js';
@@ -22,65 +22,81 @@ export async function cancelTask(
   reason: string,
   options: { orgId?: string } = {},
 ): Promise<TaskRecord> {
-  const now = services.clock.now();
-  const ended = await transact(services, async (transaction, outbox) => {
-    const root = await transaction
-      .selectFrom('task')
-      .select(['id', 'org_id'])
-      .where('id', '=', taskId)
-      .executeTakeFirst();
-    if (!root || (options.orgId !== undefined && root.org_id !== options.orgId))
-      throw notFound('task', taskId);
-    const tree = [taskId];
-    let frontier = [taskId];
-    while (frontier.length > 0) {
-      const children = await transaction
-        .selectFrom('task')
-        .select('id')
-        .where('parent_id', 'in', frontier)
-        .execute();
-      frontier = children.map((child) => child.id);
-      tree.push(...frontier);
-    }
-    const canceled: Array<{ id: string; org_id: string; has_dependents: number }> = [];
-    for (let start = 0; start < tree.length; start += 500) {
-      const rows = await transaction
-        .updateTable('task')
-        .set({
-          status: 'canceled',
-          last_error: reason,
-          finished_at: now,
-          updated_at: now,
-          locked_by: null,
-          locked_until: null,
-          pending_dependencies: 0,
-        })
-        .where('id', 'in', tree.slice(start, start + 500))
-        .where('status', 'in', [...unfinishedStatuses])
-        .returning(['id', 'org_id', 'has_dependents'])
-        .execute();
-      canceled.push(...rows);
-    }
-    await runCancelHooks(
-      transaction,
-      outbox,
-      canceled.map((row) => row.id),
-      reason,
-    );
-    for (const row of canceled) {
-      await outbox.emit({
-        type: 'task-canceled',
-        orgId: row.org_id,
-        subjectId: row.id,
-        payload: { reason, rootId: taskId },
-      });
-    }
-    const withDependents = canceled.filter((row) => row.has_dependents).map((row) => row.id);
-    const settled = await settleDependents(transaction, outbox, withDependents, now);
-    return [...canceled.map((row) => row.id), ...settled];
-  });
-  const signals = taskSignals(services.database);
-  signals.abortRunning(ended, new ColonyError('canceled', reason));
-  signals.finished(ended);
+  await transact(services, (transaction, outbox) =>
+    cancelTaskTree({ transaction, outbox }, services, taskId, reason, options),
+  );
   return getTask(services, taskId);
+}
+
+/**
+ * `cancelTask` inside the caller's unit of work, so the cancellation commits with the caller's
+ * other rows (its audit row). Running handlers are aborted after that commit.
+ */
+export async function cancelTaskTree(
+  unit: UnitOfWork,
+  services: TaskServices,
+  taskId: string,
+  reason: string,
+  options: { orgId?: string } = {},
+): Promise<void> {
+  const { transaction, outbox } = unit;
+  const now = services.clock.now();
+  const root = await transaction
+    .selectFrom('task')
+    .select(['id', 'org_id'])
+    .where('id', '=', taskId)
+    .executeTakeFirst();
+  if (!root || (options.orgId !== undefined && root.org_id !== options.orgId)) throw notFound('task', taskId);
+  const tree = [taskId];
+  let frontier = [taskId];
+  while (frontier.length > 0) {
+    const children = await transaction
+      .selectFrom('task')
+      .select('id')
+      .where('parent_id', 'in', frontier)
+      .execute();
+    frontier = children.map((child) => child.id);
+    tree.push(...frontier);
+  }
+  const canceled: Array<{ id: string; org_id: string; has_dependents: number }> = [];
+  for (let start = 0; start < tree.length; start += 500) {
+    const rows = await transaction
+      .updateTable('task')
+      .set({
+        status: 'canceled',
+        last_error: reason,
+        finished_at: now,
+        updated_at: now,
+        locked_by: null,
+        locked_until: null,
+        pending_dependencies: 0,
+      })
+      .where('id', 'in', tree.slice(start, start + 500))
+      .where('status', 'in', [...unfinishedStatuses])
+      .returning(['id', 'org_id', 'has_dependents'])
+      .execute();
+    canceled.push(...rows);
+  }
+  await runCancelHooks(
+    transaction,
+    outbox,
+    canceled.map((row) => row.id),
+    reason,
+  );
+  for (const row of canceled) {
+    await outbox.emit({
+      type: 'task-canceled',
+      orgId: row.org_id,
+      subjectId: row.id,
+      payload: { reason, rootId: taskId },
+    });
+  }
+  const withDependents = canceled.filter((row) => row.has_dependents).map((row) => row.id);
+  const settled = await settleDependents(transaction, outbox, withDependents, now);
+  const ended = [...canceled.map((row) => row.id), ...settled];
+  outbox.afterCommit(() => {
+    const signals = taskSignals(services.database);
+    signals.abortRunning(ended, new ColonyError('canceled', reason));
+    signals.finished(ended);
+  });
 }

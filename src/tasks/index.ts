@@ -6,7 +6,8 @@ export {
   maxSleepMs,
 } from './builtin-handlers.js';
 export { type CancelHook, onTasksCanceled } from './cancel-hooks.js';
-export { cancelTask } from './cancel-task.js';
+export { cancelTask, cancelTaskTree } from './cancel-task.js';
+export { defineTaskHandler } from './define-task-handler.js';
 export { recordEffect } from './effects.js';
 export { enqueueTask, enqueueTasks, type TaskServices } from './enqueue-task.js';
 export { acquireLeadership, releaseLeadership } from './leader-lease.js';

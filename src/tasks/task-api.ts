@@ -5,7 +5,7 @@ import { transact } from '../events/index.js';
 import { recordAudit } from '../identity/index.js';
 import { parseJson } from '../storage/index.js';
 import { apiTaskKinds, isApiTaskKind } from './builtin-handlers.js';
-import { cancelTask } from './cancel-task.js';
+import { cancelTaskTree } from './cancel-task.js';
 import { enqueueTask, type TaskServices } from './enqueue-task.js';
 import { getTask, listTasks } from './task-queries.js';
 import { toTaskRecord } from './task-record.js';
@@ -221,13 +221,13 @@ export async function cancelOrgTask(
     return present(await getTask(services, task.id));
   }
   const reason = options.reason ?? `canceled by ${actor.kind} ${actor.id}`;
-  const canceled = await cancelTask(services, task.id, reason, { orgId: actor.orgId });
-  await transact(services, (transaction) =>
-    recordAudit(transaction, services, actor, {
+  await transact(services, async (transaction, outbox) => {
+    await cancelTaskTree({ transaction, outbox }, services, task.id, reason, { orgId: actor.orgId });
+    await recordAudit(transaction, services, actor, {
       action: 'task.cancel',
       resourceType: 'task',
       resourceId: task.id,
-    }),
-  );
-  return present(canceled);
+    });
+  });
+  return present(await getTask(services, task.id));
 }

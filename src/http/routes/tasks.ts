@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { agentRunKind, cancelRun } from '../../runtime/index.js';
+import { agentRunKind, agentRunPayload, cancelRun } from '../../runtime/index.js';
 import {
   cancelOrgTask,
   getTaskDetail,
@@ -152,9 +152,9 @@ const cancel = createRoute({
 
 /** The run an `agent-run` task executes, from its payload. */
 function runIdOf(task: TaskRecord): string | null {
-  if (task.kind !== agentRunKind || typeof task.payload !== 'object' || task.payload === null) return null;
-  const runId = (task.payload as { runId?: unknown }).runId;
-  return typeof runId === 'string' ? runId : null;
+  if (task.kind !== agentRunKind) return null;
+  const payload = agentRunPayload.safeParse(task.payload);
+  return payload.success ? payload.data.runId : null;
 }
 
 export function registerTaskRoutes(app: ColonyApp, services: HttpServices): void {
