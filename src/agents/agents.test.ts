@@ -3,7 +3,8 @@ import { systemActor } from '../context/index.js';
 import { createHttpHarness, type HttpHarness } from '../http/test-support/http-harness.js';
 import type { Database } from '../storage/index.js';
 import { testDialects } from '../storage/test-support/databases.js';
-import { type AgentContext, createAgent, getAgent, listAgents, updateAgent } from './index.js';
+import type { AgentContext } from './agents.js';
+import { createAgent, getAgent, listAgents, updateAgent } from './index.js';
 
 interface Page {
   agents: Array<{ id: string; name: string; version: number; instructions: string; tools: string[] }>;

@@ -1,6 +1,5 @@
 export {
   type Agent,
-  type AgentDefinition,
   agentDefinitionSchema,
   type CreateAgentInput,
   createAgentInput,
@@ -8,12 +7,4 @@ export {
   updateAgentInput,
 } from './agent-schema.js';
 export { agentJson, loadAgent } from './agent-store.js';
-export {
-  type AgentCatalog,
-  type AgentContext,
-  createAgent,
-  deleteAgent,
-  getAgent,
-  listAgents,
-  updateAgent,
-} from './agents.js';
+export { createAgent, deleteAgent, getAgent, listAgents, updateAgent } from './agents.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type Command, CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { settingsCatalog } from '../config/index.js';
+import { settingsCatalog } from '../config/settings-catalog.js';
 import { createProgram, programArgv } from './program.js';
 import { capturedStream } from './test-support/captured-stream.js';
 

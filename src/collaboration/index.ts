@@ -1,13 +1,4 @@
-export { type AgentChooser, agentByName, createCapabilityChooser } from './choose-agent.js';
-export { type CollaborationServices, maxDelegationDepth } from './collaboration-services.js';
-export { createDelegateTool, handoffsOf } from './delegate-tool.js';
-export { type HandoffNote, renderHandoff } from './handoff-note.js';
+export { type AgentChooser, createCapabilityChooser } from './choose-agent.js';
+export { createDelegateTool } from './delegate-tool.js';
 export { createMessageTools } from './message-tools.js';
-export {
-  type AgentMessage,
-  listInbox,
-  type SendMessageInput,
-  sendAgentMessage,
-  sendMessageAsCaller,
-  sendMessageInput,
-} from './messaging.js';
+export { listInbox, sendMessageAsCaller, sendMessageInput } from './messaging.js';

@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ColonyError, coerceError, type ErrorCode } from '../errors/index.js';
 import type { Logger } from '../observability/index.js';
+// biome-ignore lint/style/noRestrictedImports: the one error handler maps a database outage to 503, and only storage knows its drivers' error codes.
 import { databaseUnavailable } from '../storage/index.js';
 
 const statusByCode: Record<ErrorCode, ContentfulStatusCode> = {

@@ -1,9 +1,1 @@
-export { defaultPrices } from './default-prices.js';
-export {
-  createModelRegistry,
-  type ModelRegistry,
-  parseModelSpec,
-  type ResolvedModel,
-} from './model-registry.js';
-export type { ModelPrice, ModelsConfig } from './models-config.js';
-export { createOfflineModel, type OfflineModelOptions } from './offline/offline-model.js';
+export { createModelRegistry, type ModelRegistry, type ResolvedModel } from './model-registry.js';

@@ -1,2 +1,2 @@
-export { createLogger, createSilentLogger, type Logger, type LoggerOptions } from './logger.js';
+export { createLogger, createSilentLogger, type Logger } from './logger.js';
 export { createMetrics, type Metrics } from './metrics.js';

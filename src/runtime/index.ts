@@ -1,11 +1,4 @@
-export {
-  type AgentTaskContext,
-  type AgentTaskInput,
-  type AgentTaskResult,
-  type AgentTaskRun,
-  agentTaskResult,
-  startAgentTask,
-} from './agent-task.js';
+export { type AgentTaskResult, agentTaskResult, startAgentTask } from './agent-task.js';
 export {
   type ApprovalInput,
   approvalInput,
@@ -13,8 +6,7 @@ export {
   decideApproval,
   type RunResumer,
 } from './approvals.js';
-export { executeRun, failRun, finishRun, type RunOutcome } from './execute-run.js';
-export { budgetedWindow, estimateTokens, recentWindow, stepsToMessages } from './prompt.js';
+export { budgetedWindow, recentWindow } from './prompt.js';
 export { getRun } from './queries.js';
 export {
   agentRunKind,
@@ -25,14 +17,4 @@ export {
   createRunResumer,
   createRunScheduler,
 } from './run-engine.js';
-export { loadRun, loadSteps } from './run-store.js';
-export type {
-  AssembledContext,
-  Run,
-  RunHooks,
-  RunStatus,
-  RunStep,
-  RuntimeContext,
-  RuntimeServices,
-  RuntimeSettings,
-} from './run-types.js';
+export type { AssembledContext, Run, RunHooks, RunStep, RuntimeServices } from './run-types.js';

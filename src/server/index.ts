@@ -1,2 +1,3 @@
-export { adminKeyFile, type Colony, type CreateColonyOptions, createColony } from './create-colony.js';
+export { type Colony, createColony } from './create-colony.js';
+export { migrateDatabase } from './migrate-database.js';
 export { type RunningServer, startServer } from './serve.js';

@@ -13,7 +13,7 @@ import {
   maxMissionGoalChars,
   maxPlanTasks,
 } from '../kernel/index.js';
-import { memoryExtractKind } from '../memory/index.js';
+import { memoryExtractKind } from '../memory/run-hooks.js';
 import type { MissionBoard } from '../orchestration/index.js';
 import { createMissionHarness, waitForMission } from '../orchestration/test-support/mission-harness.js';
 import { createScriptedModel, installMockProvider } from '../orchestration/test-support/scripted-model.js';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { configDefaults } from '../config/index.js';
 import { isColonyError } from '../errors/index.js';
 import { createManualClock } from '../kernel/index.js';
-import { createOfflineModel } from '../models/index.js';
+import { createOfflineModel } from '../models/offline/offline-model.js';
 import { toAiSdkTools } from './ai-sdk-tools.js';
 import { getTimeTool } from './get-time.js';
 import type { ToolContext } from './tool-definition.js';

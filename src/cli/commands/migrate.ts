@@ -13,31 +13,27 @@ export function registerMigrateCommand(program: Command, cli: CliContext): void 
       const globals = globalsOf(command);
       const output = createOutput(cli.io, globals.json === true);
       const config = loadCliConfig(globals, cli.io);
-      const { migrate, migrationStatus, openDatabase } = await import('../../storage/index.js');
-      const database = openDatabase({ url: databaseUrlOf(config) });
-      try {
-        const before = await migrationStatus(database);
-        const where = `${database.name} ${database.location}`;
-        if (options.status) {
-          const pending = before.pending.map(({ version, name }) => ({ version, name }));
-          output.result({ database: where, current: before.current, latest: before.latest, pending }, () =>
-            [
-              `database: ${where}`,
-              `schema:   version ${before.current} of ${before.latest}`,
-              `pending:  ${pending.length === 0 ? 'none' : pending.map((m) => `${m.version} ${m.name}`).join(', ')}`,
-            ].join('\n'),
-          );
-          return;
-        }
-        const result = await migrate(database);
-        const applied = result.applied.map(({ version, name }) => ({ version, name }));
-        output.result({ database: where, from: before.current, to: result.version, applied }, () =>
-          applied.length === 0
-            ? `${where} is up to date (schema version ${result.version})`
-            : `migrated ${where} from version ${before.current} to ${result.version}: ${applied.map((m) => `${m.version} ${m.name}`).join(', ')}`,
+      const { migrateDatabase } = await import('../../server/index.js');
+      const report = await migrateDatabase(databaseUrlOf(config), { statusOnly: options.status === true });
+      const { database: where, before, applied } = report;
+      if (!applied) {
+        const pending = before.pending.map(({ version, name }) => ({ version, name }));
+        output.result({ database: where, current: before.current, latest: before.latest, pending }, () =>
+          [
+            `database: ${where}`,
+            `schema:   version ${before.current} of ${before.latest}`,
+            `pending:  ${pending.length === 0 ? 'none' : pending.map((m) => `${m.version} ${m.name}`).join(', ')}`,
+          ].join('\n'),
         );
-      } finally {
-        await database.close();
+        return;
       }
+      const migrations = applied.migrations.map(({ version, name }) => ({ version, name }));
+      output.result(
+        { database: where, from: before.current, to: applied.version, applied: migrations },
+        () =>
+          migrations.length === 0
+            ? `${where} is up to date (schema version ${applied.version})`
+            : `migrated ${where} from version ${before.current} to ${applied.version}: ${migrations.map((m) => `${m.version} ${m.name}`).join(', ')}`,
+      );
     });
 }

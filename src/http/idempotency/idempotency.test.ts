@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deleteExpiredRecords } from '../../idempotency/index.js';
 import type { Schema } from '../../storage/index.js';
 import { testDialects } from '../../storage/test-support/databases.js';
 import { createHttpHarness, type HttpHarness } from '../test-support/http-harness.js';
-import { deleteExpiredRecords } from './idempotency-store.js';
 
 interface CreatingRoute {
   name: string;

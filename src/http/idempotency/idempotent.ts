@@ -3,9 +3,6 @@ import type { Context as HonoContext } from 'hono';
 import type { Context } from '../../context/index.js';
 import { ColonyError, invalidInput } from '../../errors/index.js';
 import type { UnitOfWorkGuard } from '../../events/index.js';
-import type { Database } from '../../storage/index.js';
-import type { HttpServices } from '../http-services.js';
-import { idempotencyKeySchema } from './idempotency-schema.js';
 import {
   claimRecord,
   completeRecord,
@@ -13,7 +10,9 @@ import {
   findRecord,
   type RecordKey,
   type StoredResponse,
-} from './idempotency-store.js';
+} from '../../idempotency/index.js';
+import type { HttpServices } from '../http-services.js';
+import { idempotencyKeySchema } from './idempotency-schema.js';
 
 export interface IdempotentResponse<Body> {
   status: number;
@@ -64,7 +63,7 @@ function keyOf(http: HonoContext, bodyKey: string | undefined): string | undefin
   return header;
 }
 
-const sweptAt = new WeakMap<Database, number>();
+const sweptAt = new WeakMap<HttpServices['database'], number>();
 const sweepIntervalMs = 60_000;
 
 /** Deletes expired records at most once a minute per process, after a creating request. */

@@ -1,7 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { getAgent } from '../../agents/index.js';
 import { listInbox, sendMessageAsCaller, sendMessageInput } from '../../collaboration/index.js';
-import { type ColonyApp, contextOf } from '../app.js';
 import type { HttpServices } from '../http-services.js';
 import {
   idempotencyErrors,
@@ -10,6 +9,7 @@ import {
   withIdempotencyKey,
 } from '../idempotency/index.js';
 import { bodyErrors, commonErrors, idParam, jsonBody, jsonContent, security } from '../openapi-helpers.js';
+import { type ColonyApp, contextOf } from '../request-context.js';
 
 const messageSchema = z
   .object({

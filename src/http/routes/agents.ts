@@ -11,7 +11,6 @@ import {
   updateAgent,
   updateAgentInput,
 } from '../../agents/index.js';
-import { type ColonyApp, contextOf } from '../app.js';
 import type { HttpServices } from '../http-services.js';
 import {
   idempotencyErrors,
@@ -31,6 +30,7 @@ import {
   pageQuery,
   security,
 } from '../openapi-helpers.js';
+import { type ColonyApp, contextOf } from '../request-context.js';
 
 const agentSchema = agentDefinitionSchema
   .extend({

@@ -8,7 +8,6 @@ import {
   postMessage,
   postMessageInput,
 } from '../../chats/index.js';
-import { type ColonyApp, contextOf } from '../app.js';
 import type { HttpServices } from '../http-services.js';
 import {
   idempotencyErrors,
@@ -27,6 +26,7 @@ import {
   pageQuery,
   security,
 } from '../openapi-helpers.js';
+import { type ColonyApp, contextOf } from '../request-context.js';
 import { streamEvents } from '../sse.js';
 import { isRunEnd } from './runs.js';
 

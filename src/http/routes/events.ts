@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { type ColonyApp, contextOf } from '../app.js';
 import type { HttpServices } from '../http-services.js';
 import { commonErrors, security, sseResponse } from '../openapi-helpers.js';
+import { type ColonyApp, contextOf } from '../request-context.js';
 import { lastEventIdOf, streamEvents } from '../sse.js';
 
 const firehose = createRoute({

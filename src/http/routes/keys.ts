@@ -1,7 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ColonyError } from '../../errors/index.js';
 import { createApiKey, createApiKeyInput, listApiKeys, revokeApiKey } from '../../identity/index.js';
-import { type ColonyApp, contextOf } from '../app.js';
 import type { HttpServices } from '../http-services.js';
 import {
   idempotencyErrors,
@@ -18,6 +17,7 @@ import {
   jsonContent,
   security,
 } from '../openapi-helpers.js';
+import { type ColonyApp, contextOf } from '../request-context.js';
 
 const keySchema = z
   .object({

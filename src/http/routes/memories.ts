@@ -16,7 +16,6 @@ import {
   scopeKinds,
   searchMemories,
 } from '../../memory/index.js';
-import { type ColonyApp, contextOf } from '../app.js';
 import type { HttpServices } from '../http-services.js';
 import {
   idempotencyErrors,
@@ -33,6 +32,7 @@ import {
   nullableRef,
   security,
 } from '../openapi-helpers.js';
+import { type ColonyApp, contextOf } from '../request-context.js';
 
 const scopeSchema = z
   .object({ kind: z.enum(scopeKinds), id: z.string().min(1).max(200) })

@@ -10,7 +10,6 @@ import {
   stopMission,
   stopOrg,
 } from '../../orchestration/index.js';
-import { type ColonyApp, contextOf } from '../app.js';
 import type { HttpServices } from '../http-services.js';
 import {
   idempotencyErrors,
@@ -30,6 +29,7 @@ import {
   security,
   sseResponse,
 } from '../openapi-helpers.js';
+import { type ColonyApp, contextOf } from '../request-context.js';
 import { lastEventIdOf, streamEvents } from '../sse.js';
 
 const usageSchema = z.object({ inputTokens: z.number(), outputTokens: z.number(), costUsd: z.number() });

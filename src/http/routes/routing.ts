@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { listRoutingDecisions } from '../../orchestration/index.js';
-import { type ColonyApp, contextOf } from '../app.js';
 import type { HttpServices } from '../http-services.js';
 import { commonErrors, pageOf, pageQuery, security } from '../openapi-helpers.js';
+import { type ColonyApp, contextOf } from '../request-context.js';
 
 const scoreSchema = z.object({
   agentId: z.string(),

@@ -1,7 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { StoredEvent } from '../../events/index.js';
 import { approvalInput, cancelRun, decideApproval, getRun } from '../../runtime/index.js';
-import { type ColonyApp, contextOf } from '../app.js';
 import type { HttpServices } from '../http-services.js';
 import {
   bodyErrors,
@@ -13,6 +12,7 @@ import {
   security,
   sseResponse,
 } from '../openapi-helpers.js';
+import { type ColonyApp, contextOf } from '../request-context.js';
 import { lastEventIdOf, streamEvents } from '../sse.js';
 
 /** A run's stream ends with its terminal event. */

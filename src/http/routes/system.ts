@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { ColonyApp } from '../app.js';
 import type { HttpServices } from '../http-services.js';
 import { jsonContent, publicRoute } from '../openapi-helpers.js';
+import type { ColonyApp } from '../request-context.js';
 
 const health = createRoute({
   method: 'get',

@@ -10,7 +10,6 @@ import {
   type TaskStatus,
   taskStatuses,
 } from '../../tasks/index.js';
-import { type ColonyApp, contextOf } from '../app.js';
 import type { HttpServices } from '../http-services.js';
 import { idempotencyErrors, idempotencyHeaders, idempotently } from '../idempotency/index.js';
 import {
@@ -22,6 +21,7 @@ import {
   pageOf,
   security,
 } from '../openapi-helpers.js';
+import { type ColonyApp, contextOf } from '../request-context.js';
 
 const taskSchema = z
   .object({

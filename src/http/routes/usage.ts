@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { type UsageDimension, usageDimensions, usageReport } from '../../usage/index.js';
-import { type ColonyApp, contextOf } from '../app.js';
 import type { HttpServices } from '../http-services.js';
 import { commonErrors, jsonContent, security } from '../openapi-helpers.js';
+import { type ColonyApp, contextOf } from '../request-context.js';
 
 const totals = {
   calls: z.number().int(),

@@ -10,7 +10,8 @@ import { type Colony, createColony } from '../../server/index.js';
 import type { DialectName, Row, Schema } from '../../storage/index.js';
 import { createPostgresDatabase } from '../../storage/test-support/databases.js';
 import type { TaskHandler } from '../../tasks/index.js';
-import { type ColonyApp, createApp } from '../app.js';
+import { createApp } from '../app.js';
+import type { ColonyApp } from '../request-context.js';
 import { createResponseChecker, type OpenApiDocument, type ResponseChecker } from './openapi-responses.js';
 
 const auditColumns = [

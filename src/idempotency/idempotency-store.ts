@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { parseJson, type Schema, toJson } from '../../storage/index.js';
+import { parseJson, type Schema, toJson } from '../storage/index.js';
 
 /** How long a key's first response is kept and replayed: a day. */
 export const idempotencyTtlMs = 24 * 60 * 60 * 1000;
