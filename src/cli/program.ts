@@ -10,6 +10,7 @@ import { registerMigrateCommand } from './commands/migrate.js';
 import { registerMigrateDataCommand } from './commands/migrate-data.js';
 import { registerMissionCommand } from './commands/mission.js';
 import { registerRunCommand } from './commands/run.js';
+import { registerScheduleCommand } from './commands/schedule.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerTaskCommand } from './commands/task.js';
 import { registerUsageCommand } from './commands/usage.js';
@@ -48,6 +49,7 @@ export function createProgram(cli: CliContext): Command {
   registerChatCommand(program, cli);
   registerRunCommand(program, cli);
   registerMissionCommand(program, cli);
+  registerScheduleCommand(program, cli);
   registerTaskCommand(program, cli);
   registerMemoryCommand(program, cli);
   for (const command of program.commands) applyToTree(command);

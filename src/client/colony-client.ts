@@ -15,6 +15,7 @@ import type {
   CreateAgentInput,
   CreatedKey,
   CreateMemoryInput,
+  CreateScheduleInput,
   Memory,
   MemoryHistory,
   MemoryHit,
@@ -26,8 +27,11 @@ import type {
   Run,
   RunStreamEvent,
   RunWithSteps,
+  Schedule,
+  ScheduleDetail,
   StreamOptions,
   UpdateAgentInput,
+  UpdateScheduleInput,
   UsageQuery,
   UsageReport,
 } from './types.js';
@@ -93,6 +97,15 @@ export interface ColonyClient {
   };
   /** Model usage and cost over a range (default: this UTC month), split by agent, model, day. */
   usage(query?: UsageQuery): Promise<UsageReport>;
+  schedules: {
+    create(input: CreateScheduleInput): Promise<Schedule>;
+    list(): Promise<{ schedules: Schedule[] }>;
+    /** With the next five run times and the last firings. */
+    get(idOrName: string): Promise<ScheduleDetail>;
+    /** `{ enabled: false }` pauses, `{ enabled: true }` resumes. */
+    update(idOrName: string, input: UpdateScheduleInput): Promise<Schedule>;
+    delete(idOrName: string): Promise<Schedule>;
+  };
   /** `GET /healthz`; throws `unavailable` when the server cannot be reached. */
   health(): Promise<unknown>;
   memories: {
@@ -284,6 +297,13 @@ export function createColonyClient(options: ColonyClientOptions): ColonyClient {
     },
     audit: {
       list: (query = {}) => json('GET', '/v1/audit', { query: { ...query } }),
+    },
+    schedules: {
+      create: (input) => json('POST', '/v1/schedules', { body: input }),
+      list: () => json('GET', '/v1/schedules'),
+      get: (idOrName) => json('GET', `/v1/schedules/${segment(idOrName)}`),
+      update: (idOrName, input) => json('PATCH', `/v1/schedules/${segment(idOrName)}`, { body: input }),
+      delete: (idOrName) => json('DELETE', `/v1/schedules/${segment(idOrName)}`),
     },
     usage: ({ groupBy, ...query } = {}) =>
       json('GET', '/v1/usage', { query: { ...query, groupBy: groupBy?.join(',') || undefined } }),

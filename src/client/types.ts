@@ -12,7 +12,22 @@ import type {
   WriteResult,
 } from '../memory/index.js';
 import type { ApprovalInput, Run, RunStep } from '../runtime/index.js';
+import type {
+  CreateScheduleInput,
+  Schedule,
+  ScheduleFiring,
+  ScheduleTarget,
+  UpdateScheduleInput,
+} from '../schedules/index.js';
 import type { UsageDimension, UsageQuery, UsageReport, UsageRow } from '../usage/index.js';
+
+export type { CreateScheduleInput, Schedule, ScheduleFiring, ScheduleTarget, UpdateScheduleInput };
+
+/** `GET /v1/schedules/{id}`: a schedule with its next run times and last firings. */
+export interface ScheduleDetail extends Schedule {
+  upcoming: number[];
+  history: ScheduleFiring[];
+}
 
 export type {
   Agent,

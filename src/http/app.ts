@@ -21,6 +21,7 @@ import { registerMemoryRoutes } from './routes/memories.js';
 import { registerMissionRoutes } from './routes/missions.js';
 import { registerRoutingRoutes } from './routes/routing.js';
 import { registerRunRoutes } from './routes/runs.js';
+import { registerScheduleRoutes } from './routes/schedules.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { registerTaskRoutes } from './routes/tasks.js';
 import { registerUsageRoutes } from './routes/usage.js';
@@ -127,6 +128,7 @@ export function createApp(services: HttpServices): ColonyApp {
   registerAuditRoutes(app, services);
   registerTaskRoutes(app, services);
   registerMissionRoutes(app, services);
+  registerScheduleRoutes(app, services);
   registerRoutingRoutes(app, services);
   registerMemoryRoutes(app, services);
   registerUsageRoutes(app, services);

@@ -94,6 +94,28 @@ const cases: AuditCase[] = [
     call: (h, ids) => h.request('POST', `/v1/tasks/${ids.taskId}/cancel`),
   },
   {
+    route: 'POST /v1/schedules',
+    action: 'schedule.create',
+    call: (h) =>
+      h.request('POST', '/v1/schedules', {
+        body: {
+          name: 'audited',
+          intervalMs: 60_000,
+          target: { kind: 'agent', agent: 'helper', prompt: 'hi' },
+        },
+      }),
+  },
+  {
+    route: 'PATCH /v1/schedules/{id}',
+    action: 'schedule.pause',
+    call: (h) => h.request('PATCH', '/v1/schedules/audited', { body: { enabled: false } }),
+  },
+  {
+    route: 'DELETE /v1/schedules/{id}',
+    action: 'schedule.delete',
+    call: (h) => h.request('DELETE', '/v1/schedules/audited'),
+  },
+  {
     route: 'POST /v1/missions',
     action: 'mission.create',
     call: (h) => h.request('POST', '/v1/missions', { body: { goal: 'write the release notes' } }),

@@ -140,6 +140,19 @@ const routes: RouteCase[] = [
   { name: 'list audit entries', method: 'GET', path: () => '/v1/audit', minimum: 'admin', scoped: false },
   { name: 'usage report', method: 'GET', path: () => '/v1/usage', minimum: 'viewer', scoped: false },
   {
+    name: 'create schedule',
+    method: 'POST',
+    path: () => '/v1/schedules',
+    minimum: 'member',
+    body: { name: 'authz', intervalMs: 60_000, target: { kind: 'agent', agent: 'helper', prompt: 'hi' } },
+    invalid: {
+      body: { name: 'authz', intervalMs: 1, target: { kind: 'agent', agent: 'helper', prompt: 'hi' } },
+      field: 'intervalMs',
+    },
+    scoped: false,
+  },
+  { name: 'list schedules', method: 'GET', path: () => '/v1/schedules', minimum: 'viewer', scoped: false },
+  {
     name: 'delete agent',
     method: 'DELETE',
     path: (f) => `/v1/agents/${f.agentId}`,

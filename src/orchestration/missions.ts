@@ -1,4 +1,4 @@
-import { type Context, requireRole } from '../context/index.js';
+import { type Context, inUnitOfWork, requireRole } from '../context/index.js';
 import { fromZodError, invalidInput } from '../errors/index.js';
 import { transact } from '../events/index.js';
 import { recordAudit } from '../identity/index.js';
@@ -61,71 +61,68 @@ export async function createMission(
       ...(data.routing?.routerModel ? { routerModel: data.routing.routerModel } : {}),
     },
   };
-  const mission = await transact(
-    services,
-    async (transaction, outbox) => {
-      const now = services.clock.now();
-      const missionId = services.ids.next('msn');
-      const taskId = services.ids.next('tsk');
-      const row = {
-        id: missionId,
-        org_id: actor.orgId,
-        goal: data.goal,
-        state: 'planning',
-        generation: 1,
-        plan: toJson(null),
-        options: toJson(options),
-        budget: toJson(data.budget ?? {}),
-        report: null,
-        error: null,
-        replans: 0,
-        input_tokens: 0,
-        output_tokens: 0,
-        cost_usd: 0,
-        task_id: taskId,
-        deadline_at: data.deadlineAt ?? null,
-        created_by: actor.id,
-        created_at: now,
-        updated_at: now,
-        finished_at: null,
-      };
-      await transaction.insertInto('mission').values(row).execute();
+  // Joins the caller's unit of work when there is one (a schedule firing starts its mission and
+  // records that it did in one transaction).
+  return inUnitOfWork(context, async ({ transaction, outbox }) => {
+    const now = services.clock.now();
+    const missionId = services.ids.next('msn');
+    const taskId = services.ids.next('tsk');
+    const row = {
+      id: missionId,
+      org_id: actor.orgId,
+      goal: data.goal,
+      state: 'planning',
+      generation: 1,
+      plan: toJson(null),
+      options: toJson(options),
+      budget: toJson(data.budget ?? {}),
+      report: null,
+      error: null,
+      replans: 0,
+      input_tokens: 0,
+      output_tokens: 0,
+      cost_usd: 0,
+      task_id: taskId,
+      deadline_at: data.deadlineAt ?? null,
+      created_by: actor.id,
+      created_at: now,
+      updated_at: now,
+      finished_at: null,
+    };
+    await transaction.insertInto('mission').values(row).execute();
+    await enqueueTask(
+      services,
+      {
+        id: taskId,
+        orgId: actor.orgId,
+        kind: missionKind,
+        payload: { missionId },
+        maxAttempts: goalManagerAttempts,
+      },
+      transaction,
+    );
+    if (data.deadlineAt !== undefined) {
       await enqueueTask(
         services,
         {
-          id: taskId,
           orgId: actor.orgId,
-          kind: missionKind,
+          kind: missionDeadlineKind,
           payload: { missionId },
-          maxAttempts: goalManagerAttempts,
+          runAt: data.deadlineAt,
+          parentId: taskId,
         },
         transaction,
       );
-      if (data.deadlineAt !== undefined) {
-        await enqueueTask(
-          services,
-          {
-            orgId: actor.orgId,
-            kind: missionDeadlineKind,
-            payload: { missionId },
-            runAt: data.deadlineAt,
-            parentId: taskId,
-          },
-          transaction,
-        );
-      }
-      await recordAudit(transaction, services, actor, {
-        action: 'mission.create',
-        resourceType: 'mission',
-        resourceId: missionId,
-      });
-      await outbox.emit(missionEvent(row, 'mission-created', { goal: data.goal, model }));
-      return toMission(await loadMissionRow(transaction, missionId));
-    },
-    context.idempotency,
-  );
-  services.runs.afterCommit();
-  return mission;
+    }
+    await recordAudit(transaction, services, actor, {
+      action: 'mission.create',
+      resourceType: 'mission',
+      resourceId: missionId,
+    });
+    await outbox.emit(missionEvent(row, 'mission-created', { goal: data.goal, model }));
+    outbox.afterCommit(() => services.runs.afterCommit());
+    return toMission(await loadMissionRow(transaction, missionId));
+  });
 }
 
 /** The status board of a mission of the caller's org. Viewer or above. */

@@ -24,6 +24,7 @@ import {
   createRunResumer,
   createRunScheduler,
 } from '../runtime/index.js';
+import { createScheduleHandlers } from '../schedules/index.js';
 import {
   createOutageBackoff,
   type Database,
@@ -148,6 +149,7 @@ export async function createColony(options: CreateColonyOptions): Promise<Colony
         [agentRunKind]: createAgentRunHandler(runtime),
         ...memoryTaskHandlers(runtime, memoryConfig),
         ...createOrchestrationHandlers(services),
+        ...createScheduleHandlers(services),
         ...options.handlers,
       },
       concurrency: config.workers,

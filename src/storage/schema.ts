@@ -264,6 +264,25 @@ export interface ScheduledJobTable {
   enabled: number;
   next_run_at: number | null;
   last_run_at: number | null;
+  /** A fixed interval instead of `cron` (which is then empty), since migration 0011. */
+  interval_ms: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ScheduleTable {
+  id: string;
+  org_id: string;
+  name: string;
+  description: string;
+  cron: string | null;
+  interval_ms: number | null;
+  timezone: string | null;
+  /** JSON: what a firing runs (`{ kind: 'agent', … }` or `{ kind: 'mission', … }`). */
+  target: string;
+  /** The `scheduled_job` row that fires it (its enabled flag and run times). */
+  job_id: string;
+  created_by: string;
   created_at: number;
   updated_at: number;
 }
@@ -353,6 +372,7 @@ export interface Schema {
   task_step: TaskStepTable;
   task_effect: TaskEffectTable;
   scheduled_job: ScheduledJobTable;
+  schedule: ScheduleTable;
   leader_lease: LeaderLeaseTable;
   schema_migration: SchemaMigrationTable;
   memory: MemoryTable;

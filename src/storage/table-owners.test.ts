@@ -29,6 +29,7 @@ const owners: Record<string, string> = {
   task_effect: 'tasks',
   scheduled_job: 'tasks',
   leader_lease: 'tasks',
+  schedule: 'schedules',
   schema_migration: 'storage',
   memory: 'memory',
   memory_tag: 'memory',
@@ -41,7 +42,7 @@ const owners: Record<string, string> = {
   mission_checkpoint: 'orchestration',
   routing_decision_log: 'orchestration',
   agent_performance: 'orchestration',
-  idempotency_record: 'http',
+  idempotency_record: 'idempotency',
 };
 
 const tables = ['storage/schema.ts', 'storage/schema-collaboration.ts', 'storage/schema-idempotency.ts']

@@ -1,3 +1,5 @@
+import type { Kysely } from 'kysely';
+import type { Schema } from '../storage/index.js';
 import type { TaskServices } from './enqueue-task.js';
 
 /**
@@ -9,8 +11,10 @@ export async function recordEffect(
   services: Pick<TaskServices, 'database' | 'clock'>,
   taskId: string,
   name: string,
+  /** The caller's transaction: the record then commits (or not) with the effect itself. */
+  executor: Kysely<Schema> = services.database.db,
 ): Promise<boolean> {
-  const result = await services.database.db
+  const result = await executor
     .insertInto('task_effect')
     .values({ task_id: taskId, name, created_at: services.clock.now() })
     .onConflict((conflict) => conflict.columns(['task_id', 'name']).doNothing())

@@ -2,10 +2,11 @@ export { createBuiltinTaskHandlers } from './builtin-handlers.js';
 export { type CancelHook, onTasksCanceled } from './cancel-hooks.js';
 export { cancelTask } from './cancel-task.js';
 export { defineTaskHandler } from './define-task-handler.js';
+export { recordEffect } from './effects.js';
 export { enqueueTask, enqueueTasks } from './enqueue-task.js';
 export { resumeTask } from './resume-task.js';
 export { isRetryable, permanentError } from './retry-policy.js';
-export { scheduleJob } from './scheduled-jobs.js';
+export { nextJobRun, scheduleJob, unscheduleJob } from './scheduled-jobs.js';
 export { createScheduler, type Scheduler } from './scheduler.js';
 export {
   cancelOrgTask,

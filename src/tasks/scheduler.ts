@@ -4,7 +4,7 @@ import { createOutageBackoff } from '../storage/index.js';
 import type { TaskServices } from './enqueue-task.js';
 import { enqueueTask } from './enqueue-task.js';
 import { acquireLeadership, releaseLeadership } from './leader-lease.js';
-import { nextCronRun } from './scheduled-jobs.js';
+import { nextJobRun } from './scheduled-jobs.js';
 
 const leaseName = 'scheduler';
 
@@ -57,7 +57,15 @@ export function createScheduler(services: TaskServices, options: SchedulerOption
     let fired = 0;
     for (const job of due) {
       const scheduledAt = Number(job.next_run_at);
-      const next = nextCronRun(job.cron, job.timezone, Math.max(now, scheduledAt));
+      const next = nextJobRun(
+        {
+          cron: job.cron,
+          intervalMs: job.interval_ms === null ? null : Number(job.interval_ms),
+          timezone: job.timezone,
+        },
+        scheduledAt,
+        Math.max(now, scheduledAt),
+      );
       const claimed = await services.database.transaction(async (transaction) => {
         const updated = await transaction
           .updateTable('scheduled_job')
