@@ -7,6 +7,7 @@ import { respondWithError } from './errors.js';
 import type { HttpEnvironment, HttpServices } from './http-services.js';
 import { findUnsafeInput } from './input-guard.js';
 import { declaredMediaTypes, unsupportedMediaType } from './media-types.js';
+import { openAiErrorShape } from './openai/openai-errors.js';
 import { registerOpenApiDocument } from './openapi-document.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { createBodyReader } from './request-body.js';
@@ -19,6 +20,7 @@ import { registerEventRoutes } from './routes/events.js';
 import { registerKeyRoutes } from './routes/keys.js';
 import { registerMemoryRoutes } from './routes/memories.js';
 import { registerMissionRoutes } from './routes/missions.js';
+import { registerOpenAiRoutes } from './routes/openai.js';
 import { registerRoutingRoutes } from './routes/routing.js';
 import { registerRunRoutes } from './routes/runs.js';
 import { registerSystemRoutes } from './routes/system.js';
@@ -68,6 +70,8 @@ export function createApp(services: HttpServices): ColonyApp {
       'request',
     );
   });
+  // OpenAI clients read OpenAI's error shape, authentication failures included.
+  for (const path of ['/v1/chat/completions', '/v1/models']) app.use(path, openAiErrorShape);
   app.use('/v1/*', async (http, next) => {
     const header = http.req.header('Authorization');
     const key = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
@@ -130,5 +134,6 @@ export function createApp(services: HttpServices): ColonyApp {
   registerRoutingRoutes(app, services);
   registerMemoryRoutes(app, services);
   registerUsageRoutes(app, services);
+  registerOpenAiRoutes(app, services);
   return app;
 }
