@@ -25,6 +25,7 @@ import { registerRoutingRoutes } from './routes/routing.js';
 import { registerRunRoutes } from './routes/runs.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { registerTaskRoutes } from './routes/tasks.js';
+import { registerUiChatRoutes } from './routes/ui-chat.js';
 import { registerUsageRoutes } from './routes/usage.js';
 
 const bodyMethods = new Set(['POST', 'PUT', 'PATCH']);
@@ -135,5 +136,6 @@ export function createApp(services: HttpServices): ColonyApp {
   registerMemoryRoutes(app, services);
   registerUsageRoutes(app, services);
   registerOpenAiRoutes(app, services);
+  registerUiChatRoutes(app, services);
   return app;
 }

@@ -6,8 +6,9 @@ export {
   decideApproval,
   type RunResumer,
 } from './approvals.js';
+export { executeRun } from './execute-run.js';
 export { budgetedWindow, recentWindow } from './prompt.js';
-export { getRun } from './queries.js';
+export { findActiveRun, getRun } from './queries.js';
 export {
   agentRunKind,
   agentRunPayload,

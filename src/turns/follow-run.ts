@@ -115,3 +115,17 @@ function* missedText(event: StoredEvent, written: Map<string, number>): Generato
     if (rest) yield { kind, stepIndex, text: rest };
   }
 }
+
+/** The sequence number of the run's newest stored event (0 when it has none). */
+export async function lastRunEventSeq(
+  services: Pick<Services, 'database'>,
+  orgId: string,
+  runId: string,
+): Promise<number> {
+  let cursor = 0;
+  for (;;) {
+    const events = await readEvents(services.database, { orgId, runId, afterSeq: cursor, limit: pageSize });
+    cursor = events.at(-1)?.seq ?? cursor;
+    if (events.length < pageSize) return cursor;
+  }
+}
