@@ -3,6 +3,8 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { ColonyError, fromZodError, invalidInput } from '../errors/index.js';
+import { corsFor } from './browser/cors.js';
+import { createStreamTokens, streamTokenRoutes } from './browser/stream-tokens.js';
 import { respondWithError } from './errors.js';
 import type { HttpEnvironment, HttpServices } from './http-services.js';
 import { findUnsafeInput } from './input-guard.js';
@@ -23,6 +25,7 @@ import { registerMissionRoutes } from './routes/missions.js';
 import { registerOpenAiRoutes } from './routes/openai.js';
 import { registerRoutingRoutes } from './routes/routing.js';
 import { registerRunRoutes } from './routes/runs.js';
+import { registerStreamTokenRoutes } from './routes/stream-tokens.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { registerTaskRoutes } from './routes/tasks.js';
 import { registerUiChatRoutes } from './routes/ui-chat.js';
@@ -48,6 +51,12 @@ export function createApp(services: HttpServices): ColonyApp {
     },
   });
   const limiter = services.rateLimiter ?? createRateLimiter(services.config.rateLimitPerMinute);
+  const browser = services.config.browser;
+  const streamTokens = createStreamTokens({
+    ttlSeconds: browser.streamTokenTtlSeconds,
+    secret: browser.streamTokenSecret,
+  });
+  if (browser.corsOrigins.length > 0) app.use('*', corsFor(browser.corsOrigins));
 
   app.use('*', requestId({ headerName: 'X-Request-Id' }));
   app.use('*', async (http, next) => {
@@ -82,10 +91,19 @@ export function createApp(services: HttpServices): ColonyApp {
       ? http.req.header('X-Forwarded-For')?.split(',')[0]?.trim()
       : undefined;
     const peer = (http.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress;
-    const actor = await services.authenticate(key, {
-      ip: forwarded || peer || null,
-      requestId: http.get('requestId'),
-    });
+    const origin = { ip: forwarded || peer || null, requestId: http.get('requestId') };
+    // An EventSource cannot send headers: its streaming GETs may carry a stream token instead.
+    const streamToken =
+      key === undefined &&
+      http.req.method === 'GET' &&
+      streamTokenRoutes.some((route) => route.test(http.req.path))
+        ? http.req.query('access_token')
+        : undefined;
+    const tokenActor =
+      streamToken === undefined ? undefined : streamTokens.verify(streamToken, services.clock.now());
+    if (streamToken !== undefined && !tokenActor)
+      throw new ColonyError('unauthenticated', 'the stream token is invalid or has expired');
+    const actor = tokenActor ? { ...tokenActor, ...origin } : await services.authenticate(key, origin);
     const wait = await limiter.take(actor.id);
     if (wait > 0)
       throw new ColonyError('rate_limited', 'too many requests for this key', { retryAfterSeconds: wait });
@@ -137,5 +155,6 @@ export function createApp(services: HttpServices): ColonyApp {
   registerUsageRoutes(app, services);
   registerOpenAiRoutes(app, services);
   registerUiChatRoutes(app, services);
+  registerStreamTokenRoutes(app, services, streamTokens);
   return app;
 }

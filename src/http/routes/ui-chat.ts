@@ -7,6 +7,7 @@ import type { HttpServices } from '../http-services.js';
 import { idempotencyErrors, idempotently } from '../idempotency/index.js';
 import { bodyErrors, commonErrors, conflictError, idParam, jsonBody, security } from '../openapi-helpers.js';
 import { type ColonyApp, contextOf } from '../request-context.js';
+import { accessTokenQuery } from '../sse.js';
 import { streamUiMessages } from '../ui-stream/stream-ui.js';
 import { uiChatHeaders, uiChatRequest, uiStreamResponse } from '../ui-stream/ui-chat-schemas.js';
 import { readUiRequest } from '../ui-stream/ui-request.js';
@@ -38,7 +39,7 @@ const resume = createRoute({
   tags,
   security,
   summary: 'Resumes the chat’s running answer as a UI message stream from its start; 204 when none runs',
-  request: { params: idParam('id', 'chat_01jd…') },
+  request: { params: idParam('id', 'chat_01jd…'), query: accessTokenQuery },
   responses: {
     200: uiStreamResponse,
     204: { description: 'No answer is being written in this chat' },
