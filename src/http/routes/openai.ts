@@ -70,6 +70,8 @@ export function registerOpenAiRoutes(app: ColonyApp, services: HttpServices): vo
     let watch: ChatWatch | undefined;
     let streaming = false;
     const beforeMessage = (id: string) => {
+      // A retried idempotent attempt subscribes again: the earlier subscription is dropped.
+      watch?.close();
       watch = watchChat(services, context.actor.orgId, id);
     };
     try {

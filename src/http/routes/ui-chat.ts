@@ -86,6 +86,7 @@ export function registerUiChatRoutes(app: ColonyApp, services: HttpServices): vo
             { chatId: body.id, content: request.content },
             {
               beforeMessage: (chatId) => {
+                watch?.close();
                 watch = watchChat(services, orgId, chatId);
               },
             },
