@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { browserSettings } from './browser-settings.js';
 import { memorySettings } from './memory-settings.js';
 import { modelsSettings } from './models-settings.js';
 import { booleanish, setting } from './setting.js';
@@ -113,6 +114,7 @@ export const configSchema = z.strictObject({
     meaning:
       'where `colony backup` writes and reads backups (a folder per backup); default `<dataDir>/backups`',
   }),
+  browser: browserSettings,
   memory: memorySettings,
   models: modelsSettings,
   tools: toolsSettings,

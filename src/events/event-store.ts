@@ -107,3 +107,12 @@ export async function readEvents(database: Database, filter: EventFilter): Promi
     .execute();
   return rows.map(toStoredEvent);
 }
+
+/** The newest event's sequence number (0 when there is none): where "from now on" starts. */
+export async function latestEventSeq(database: Database): Promise<number> {
+  const row = await database.db
+    .selectFrom('event')
+    .select((builder) => builder.fn.max('seq').as('seq'))
+    .executeTakeFirst();
+  return Number(row?.seq ?? 0);
+}

@@ -1,4 +1,4 @@
 export { createEventBus, type EventBus, type LiveEvent } from './event-bus.js';
-export { type EventFilter, readEvents, toStoredEvent } from './event-store.js';
+export { type EventFilter, latestEventSeq, readEvents, toStoredEvent } from './event-store.js';
 export type { NewEvent, StoredEvent } from './types.js';
 export { type Outbox, transact, type UnitOfWork, type UnitOfWorkGuard } from './unit-of-work.js';

@@ -3,10 +3,13 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { ColonyError, fromZodError, invalidInput } from '../errors/index.js';
+import { corsFor } from './browser/cors.js';
+import { createStreamTokens, streamTokenRoutes } from './browser/stream-tokens.js';
 import { respondWithError } from './errors.js';
 import type { HttpEnvironment, HttpServices } from './http-services.js';
 import { findUnsafeInput } from './input-guard.js';
 import { declaredMediaTypes, unsupportedMediaType } from './media-types.js';
+import { openAiErrorShape } from './openai/openai-errors.js';
 import { registerOpenApiDocument } from './openapi-document.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { createBodyReader } from './request-body.js';
@@ -19,11 +22,14 @@ import { registerEventRoutes } from './routes/events.js';
 import { registerKeyRoutes } from './routes/keys.js';
 import { registerMemoryRoutes } from './routes/memories.js';
 import { registerMissionRoutes } from './routes/missions.js';
+import { registerOpenAiRoutes } from './routes/openai.js';
 import { registerRoutingRoutes } from './routes/routing.js';
 import { registerRunRoutes } from './routes/runs.js';
 import { registerScheduleRoutes } from './routes/schedules.js';
+import { registerStreamTokenRoutes } from './routes/stream-tokens.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { registerTaskRoutes } from './routes/tasks.js';
+import { registerUiChatRoutes } from './routes/ui-chat.js';
 import { registerUsageRoutes } from './routes/usage.js';
 
 const bodyMethods = new Set(['POST', 'PUT', 'PATCH']);
@@ -46,6 +52,12 @@ export function createApp(services: HttpServices): ColonyApp {
     },
   });
   const limiter = services.rateLimiter ?? createRateLimiter(services.config.rateLimitPerMinute);
+  const browser = services.config.browser;
+  const streamTokens = createStreamTokens({
+    ttlSeconds: browser.streamTokenTtlSeconds,
+    secret: browser.streamTokenSecret,
+  });
+  if (browser.corsOrigins.length > 0) app.use('*', corsFor(browser.corsOrigins));
 
   app.use('*', requestId({ headerName: 'X-Request-Id' }));
   app.use('*', async (http, next) => {
@@ -69,6 +81,8 @@ export function createApp(services: HttpServices): ColonyApp {
       'request',
     );
   });
+  // OpenAI clients read OpenAI's error shape, authentication failures included.
+  for (const path of ['/v1/chat/completions', '/v1/models']) app.use(path, openAiErrorShape);
   app.use('/v1/*', async (http, next) => {
     const header = http.req.header('Authorization');
     const key = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
@@ -78,10 +92,19 @@ export function createApp(services: HttpServices): ColonyApp {
       ? http.req.header('X-Forwarded-For')?.split(',')[0]?.trim()
       : undefined;
     const peer = (http.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress;
-    const actor = await services.authenticate(key, {
-      ip: forwarded || peer || null,
-      requestId: http.get('requestId'),
-    });
+    const origin = { ip: forwarded || peer || null, requestId: http.get('requestId') };
+    // An EventSource cannot send headers: its streaming GETs may carry a stream token instead.
+    const streamToken =
+      key === undefined &&
+      http.req.method === 'GET' &&
+      streamTokenRoutes.some((route) => route.test(http.req.path))
+        ? http.req.query('access_token')
+        : undefined;
+    const tokenActor =
+      streamToken === undefined ? undefined : streamTokens.verify(streamToken, services.clock.now());
+    if (streamToken !== undefined && !tokenActor)
+      throw new ColonyError('unauthenticated', 'the stream token is invalid or has expired');
+    const actor = tokenActor ? { ...tokenActor, ...origin } : await services.authenticate(key, origin);
     const wait = await limiter.take(actor.id);
     if (wait > 0)
       throw new ColonyError('rate_limited', 'too many requests for this key', { retryAfterSeconds: wait });
@@ -132,5 +155,8 @@ export function createApp(services: HttpServices): ColonyApp {
   registerRoutingRoutes(app, services);
   registerMemoryRoutes(app, services);
   registerUsageRoutes(app, services);
+  registerOpenAiRoutes(app, services);
+  registerUiChatRoutes(app, services);
+  registerStreamTokenRoutes(app, services, streamTokens);
   return app;
 }

@@ -6,7 +6,9 @@ import { createHttpHarness, type HttpHarness } from './test-support/http-harness
 type AuditCase =
   | { route: string; action: string; call: (harness: HttpHarness, ids: Ids) => Promise<Response> }
   /** Routes whose success needs a long setup (a run waiting for approval, a mission at a checkpoint). */
-  | { route: string; action: string; provenIn: string };
+  | { route: string; action: string; provenIn: string }
+  /** POST routes that change no stored state, with the reason they write no audit row. */
+  | { route: string; unaudited: string };
 
 interface Ids {
   agentId: string;
@@ -92,6 +94,30 @@ const cases: AuditCase[] = [
     route: 'POST /v1/tasks/{id}/cancel',
     action: 'task.cancel',
     call: (h, ids) => h.request('POST', `/v1/tasks/${ids.taskId}/cancel`),
+  },
+  {
+    route: 'POST /v1/chat/completions',
+    action: 'message.create',
+    call: (h) =>
+      h.request('POST', '/v1/chat/completions', {
+        body: { model: 'helper', stream: true, messages: [{ role: 'user', content: 'hello' }] },
+      }),
+  },
+  {
+    route: 'POST /v1/ui-chat',
+    action: 'message.create',
+    call: (h, ids) =>
+      h.request('POST', '/v1/ui-chat', {
+        body: {
+          id: ids.chatId,
+          trigger: 'submit-message',
+          messages: [{ id: 'msg-audit', role: 'user', parts: [{ type: 'text', text: 'hello again' }] }],
+        },
+      }),
+  },
+  {
+    route: 'POST /v1/stream-tokens',
+    unaudited: 'signs a short-lived token for the caller’s own key; nothing is stored or changed',
   },
   {
     route: 'POST /v1/schedules',
@@ -201,7 +227,9 @@ describe.each(testDialects)('every mutation is audited on %s', (dialect) => {
     async (entry) => {
       if (!('call' in entry)) return;
       const response = await entry.call(harness, ids);
-      expect(response.status, await response.clone().text()).toBeLessThan(300);
+      // A streamed answer (no workers here) would never end: read the body only on failure.
+      if (response.status >= 300) throw new Error(`${response.status}: ${await response.text()}`);
+      await response.body?.cancel();
       const rows = await harness.auditOf(response);
       expect(rows).toContainEqual(
         expect.objectContaining({

@@ -11,6 +11,8 @@ import {
 
 const publicPaths = ['/healthz', '/readyz', '/metrics', '/openapi.json'];
 const errorRef = { $ref: '#/components/schemas/Error' };
+/** The OpenAI-compatible routes answer errors in OpenAI's shape (which keeps Colony's `code`). */
+const openAiErrorRef = { $ref: '#/components/schemas/OpenAiError' };
 
 /** Every operation as `[METHOD /path, operation]`. */
 function namedOperations(document: OpenApiDocument): Array<[string, OpenApiOperation]> {
@@ -101,7 +103,7 @@ describe('the OpenAPI document', () => {
           name,
           status,
           schema: operation.responses[status]?.content?.['application/json']?.schema,
-        }).toEqual({ name, status, schema: errorRef });
+        }).toEqual({ name, status, schema: operation.tags?.includes('openai') ? openAiErrorRef : errorRef });
       }
     }
   });

@@ -227,7 +227,8 @@ describe.each(testDialects)('agent runs over HTTP on %s', (dialect) => {
     await harness.waitForRun(posted.run.id);
     const reader = firehose.body?.getReader();
     let text = '';
-    while (reader && !text.includes(posted.run.id)) {
+    // The firehose starts at now; the run's last event is its `run-succeeded`.
+    while (reader && !new RegExp(`event: run-succeeded\\n.*${posted.run.id}`).test(text)) {
       const chunk = await reader.read();
       if (chunk.done) break;
       text += new TextDecoder().decode(chunk.value);

@@ -1,3 +1,4 @@
+import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { type EventFilter, readEvents, type StoredEvent } from '../events/index.js';
@@ -6,6 +7,17 @@ import type { HttpServices } from './http-services.js';
 const pageSize = 500;
 const pollFallbackMs = 1000;
 const heartbeatMs = 15_000;
+/** How long a browser's EventSource waits before it reconnects (with `Last-Event-ID`). */
+export const sseRetryMs = 3000;
+
+/** `?access_token=`: a stream token (`POST /v1/stream-tokens`) in place of the Authorization header. */
+export const accessTokenQuery = z.object({
+  access_token: z
+    .string()
+    .max(2000)
+    .optional()
+    .openapi({ description: 'A stream token from POST /v1/stream-tokens, for an EventSource (no headers)' }),
+});
 
 export interface EventStreamOptions {
   filter: Omit<EventFilter, 'afterSeq' | 'limit'>;
@@ -34,6 +46,7 @@ export function streamEvents(
   options: EventStreamOptions,
 ): Response {
   return streamSSE(context, async (stream) => {
+    await stream.write(`retry: ${sseRetryMs}\n\n`);
     let cursor = options.afterSeq;
     let closed = false;
     let wake: (() => void) | undefined;

@@ -7,7 +7,7 @@ export {
   type RunResumer,
 } from './approvals.js';
 export { budgetedWindow, recentWindow } from './prompt.js';
-export { getRun } from './queries.js';
+export { findActiveRun, getRun } from './queries.js';
 export {
   agentRunKind,
   agentRunPayload,

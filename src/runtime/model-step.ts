@@ -66,19 +66,29 @@ export async function runModelStep(
         conversationId: run.chatId,
         payload: { stepIndex: index, delta: part.text },
       });
+    } else if (part.type === 'reasoning-delta') {
+      services.bus.publishLive({
+        type: 'run-reasoning-delta',
+        orgId: run.orgId,
+        runId: run.id,
+        conversationId: run.chatId,
+        payload: { stepIndex: index, delta: part.text },
+      });
     } else if (part.type === 'error') {
       failure = part.error;
     }
   }
   if (failure !== undefined) throw coerceError(failure);
-  const [text, toolCalls, usage, finishReason] = await Promise.all([
+  const [text, reasoning, toolCalls, usage, finishReason] = await Promise.all([
     result.text,
+    result.reasoningText,
     result.toolCalls,
     result.usage,
     result.finishReason,
   ]);
   const payload: ModelStepPayload = {
     text,
+    ...(reasoning ? { reasoning } : {}),
     toolCalls: toolCalls.map((call) => ({
       toolCallId: call.toolCallId,
       toolName: call.toolName,

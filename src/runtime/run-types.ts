@@ -32,6 +32,8 @@ export interface ToolCallRecord {
 
 export interface ModelStepPayload {
   text: string;
+  /** The model's reasoning, when it shows it (streamed live as `run-reasoning-delta`). */
+  reasoning?: string;
   toolCalls: ToolCallRecord[];
   finishReason: string;
   usage: { inputTokens: number; outputTokens: number };

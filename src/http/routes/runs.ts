@@ -13,7 +13,7 @@ import {
   sseResponse,
 } from '../openapi-helpers.js';
 import { type ColonyApp, contextOf } from '../request-context.js';
-import { lastEventIdOf, streamEvents } from '../sse.js';
+import { accessTokenQuery, lastEventIdOf, streamEvents } from '../sse.js';
 
 /** A run's stream ends with its terminal event. */
 export function isRunEnd(event: StoredEvent): boolean {
@@ -77,7 +77,7 @@ const events = createRoute({
   tags,
   security,
   summary: 'The run’s events as SSE; `Last-Event-ID` resumes without gap or duplicate',
-  request: { params },
+  request: { params, query: accessTokenQuery },
   responses: {
     200: sseResponse,
     ...commonErrors,

@@ -5,6 +5,7 @@ type Json = Record<string, unknown>;
 
 export interface OpenApiOperation {
   operationId?: string;
+  tags?: string[];
   security?: Array<Record<string, string[]>>;
   requestBody?: { required?: boolean; content: Record<string, { schema?: Json }> };
   parameters?: Array<{ name: string; in: string; required?: boolean; schema?: Json }>;

@@ -1,0 +1,3 @@
+export { type ChatWatch, lastRunEventSeq, type RunUpdate, watchChat } from './follow-run.js';
+export { type StartedTurn, startTurn } from './start-turn.js';
+export { type TurnOutcome, turnOutcome } from './turn-outcome.js';
