@@ -225,6 +225,6 @@ export async function deleteAgent(context: Context, idOrName: string): Promise<v
       resourceType: 'agent',
       resourceId: agent.id,
     });
-    await outbox.emit({ type: 'agent-deleted', orgId: actor.orgId, subjectId: agent.id });
+    await outbox.emit({ type: 'agent-deleted', orgId: actor.orgId, subjectId: agent.id, payload: {} });
   });
 }

@@ -1,6 +1,6 @@
 import type { Agent, CreateAgentInput, UpdateAgentInput } from '../agents/index.js';
 import type { Chat, Message } from '../chats/index.js';
-import type { LiveEvent, StoredEvent } from '../events/index.js';
+import type { CatalogEvent, EventType, LiveEvent, StoredEvent } from '../events/index.js';
 import type { ApiKey, AuditQuery, AuditRecord } from '../identity/index.js';
 import type {
   Memory,
@@ -35,8 +35,10 @@ export type {
   ApprovalInput,
   AuditQuery,
   AuditRecord,
+  CatalogEvent,
   Chat,
   CreateAgentInput,
+  EventType,
   LiveEvent,
   Message,
   Run,

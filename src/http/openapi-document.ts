@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { storedEventSchema } from './event-schema.js';
 import type { HttpServices } from './http-services.js';
 import { jsonContent, publicRoute } from './openapi-helpers.js';
 import type { ColonyApp } from './request-context.js';
@@ -22,6 +23,8 @@ const document = createRoute({
  */
 export function registerOpenApiDocument(app: ColonyApp, services: HttpServices): void {
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer' });
+  // The SSE routes' messages carry a StoredEvent each (OpenAPI 3.1 cannot type a stream's items).
+  app.openAPIRegistry.register('StoredEvent', storedEventSchema);
   let generated: Record<string, unknown> | undefined;
   app.openapi(document, (http) => {
     generated ??= app.getOpenAPI31Document({

@@ -92,7 +92,10 @@ export function pageOf<Key extends string, Item extends z.ZodType>(
 }
 
 /** A response that is a stream of server-sent events. */
-export const sseResponse = { content: { 'text/event-stream': { schema: z.string() } }, description: 'SSE' };
+export const sseResponse = {
+  content: { 'text/event-stream': { schema: z.string() } },
+  description: 'SSE: each message’s `data` is a `StoredEvent` (components/schemas), its `event` the type',
+};
 
 /**
  * `schema | null` for a schema registered as a component. zod-to-openapi writes `.nullable()` of

@@ -141,7 +141,7 @@ export async function revokeApiKey(context: Context, idOrPrefix: string): Promis
       resourceType: 'api_key',
       resourceId: row.id,
     });
-    await outbox.emit({ type: 'api-key-revoked', orgId: actor.orgId, subjectId: row.id });
+    await outbox.emit({ type: 'api-key-revoked', orgId: actor.orgId, subjectId: row.id, payload: {} });
     return toApiKey({ ...row, revoked_at: now });
   });
 }

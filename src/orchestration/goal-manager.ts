@@ -187,7 +187,7 @@ async function aggregate(
         .where('id', '=', mission.id)
         .where('state', 'not in', [...terminalMissionStates])
         .execute();
-      await outbox.emit(missionEvent(mission, 'mission-aggregating'));
+      await outbox.emit(missionEvent(mission, 'mission-aggregating', {}));
       return true;
     }),
   );

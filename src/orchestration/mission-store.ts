@@ -1,6 +1,12 @@
 import type { Kysely } from 'kysely';
 import { notFound } from '../errors/index.js';
-import { type NewEvent, type StoredEvent, toStoredEvent } from '../events/index.js';
+import {
+  type EventPayload,
+  type EventType,
+  type NewEvent,
+  type StoredEvent,
+  toStoredEvent,
+} from '../events/index.js';
 import { parseJson, type Row, type Schema } from '../storage/index.js';
 import type {
   Mission,
@@ -199,18 +205,22 @@ export async function loadBoard(
 }
 
 /** A mission event: `subjectId` is the mission, so `GET /v1/missions/:id/events` finds it. */
-export function missionEvent(
+export function missionEvent<T extends MissionEventType>(
   mission: Pick<Row<'mission'>, 'id' | 'org_id'>,
-  type: string,
-  payload: Record<string, unknown> = {},
-): NewEvent {
+  type: T,
+  payload: Omit<EventPayload<T>, 'missionId'>,
+): NewEvent<T> {
   return {
     type,
     orgId: mission.org_id,
     subjectId: mission.id,
-    payload: { missionId: mission.id, ...payload },
+    // Omit<P, 'missionId'> plus the mission's id is P; TypeScript cannot see it for a generic T.
+    payload: { missionId: mission.id, ...payload } as EventPayload<T>,
   };
 }
+
+/** The catalog's mission event types. */
+type MissionEventType = Extract<EventType, `mission-${string}`>;
 
 export const missionEndEvents: ReadonlySet<string> = new Set([
   'mission-succeeded',

@@ -1,13 +1,13 @@
-import type { NewEvent } from '../events/index.js';
+import type { EventPayload, EventType, NewEvent } from '../events/index.js';
 import type { Run } from './run-types.js';
 
 /** An event about `run`, with its org, chat and run ids filled in. */
-export function runEvent(
+export function runEvent<T extends EventType>(
   run: Run,
-  type: string,
-  payload: Record<string, unknown> = {},
+  type: T,
+  payload: EventPayload<T>,
   subjectId?: string,
-): NewEvent {
+): NewEvent<T> {
   return {
     type,
     orgId: run.orgId,

@@ -1,6 +1,6 @@
 import type { Agent } from '../agents/index.js';
 import { ColonyError, coerceError } from '../errors/index.js';
-import { transact } from '../events/index.js';
+import { type EventPayload, type EventType, transact } from '../events/index.js';
 import { toJson } from '../storage/index.js';
 import { isToolWait, type ToolContext } from '../tools/index.js';
 import { runEvent } from './run-events.js';
@@ -14,6 +14,9 @@ import type {
 } from './run-types.js';
 import { fitToolOutput } from './tool-output.js';
 
+/** The catalog's tool-call event types (one payload shape). */
+type ToolCallEventType = Extract<EventType, `tool-call-${string}`>;
+
 async function writeToolStep(
   services: RuntimeServices,
   run: Run,
@@ -24,8 +27,8 @@ async function writeToolStep(
     status: ToolStepStatus;
     payload: ToolStepPayload;
   },
-  eventType: string,
-  eventPayload: Record<string, unknown> = {},
+  eventType: ToolCallEventType,
+  eventPayload: Omit<EventPayload<ToolCallEventType>, 'toolCallId' | 'toolName'>,
 ): Promise<void> {
   const now = services.clock.now();
   const done = step.status === 'completed' || step.status === 'failed' || step.status === 'rejected';

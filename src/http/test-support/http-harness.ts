@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { loadConfig } from '../../config/index.js';
 import { type Role, systemActor } from '../../context/index.js';
+import { catalogProblems } from '../../events/catalog.js';
+import { toStoredEvent } from '../../events/index.js';
 import { createApiKey, createOrg } from '../../identity/index.js';
 import { createLogger } from '../../observability/index.js';
 import { type Colony, createColony } from '../../server/index.js';
@@ -168,9 +170,15 @@ export async function createHttpHarness(
     },
     request,
     async close() {
+      // Every event the test stored must match the event catalog (events/catalog.ts).
+      const stored = await colony.database.db.selectFrom('event').selectAll().execute();
+      const problems = stored.flatMap((row) => catalogProblems(toStoredEvent(row)));
       await colony.close();
       await postgres?.drop();
       rmSync(dataDir, { recursive: true, force: true });
+      if (problems.length > 0) {
+        throw new Error(`stored events do not match the catalog:\n${[...new Set(problems)].join('\n')}`);
+      }
     },
   };
 }
