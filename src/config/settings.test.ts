@@ -53,6 +53,9 @@ const samples: Record<string, string> = {
   'tools.http.timeoutMs': '500',
   'tools.http.maxRedirects': '0',
   'tools.http.approval': 'always',
+  'tools.javascript.timeLimitMs': '250',
+  'tools.javascript.memoryLimitBytes': '8388608',
+  'tools.javascript.maxOutputChars': '1000',
 };
 
 /** The config a setting's value depends on (a provider's base URL matters only with its key). */

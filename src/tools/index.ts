@@ -1,5 +1,11 @@
 export { toAiSdkTools } from './ai-sdk-tools.js';
 export {
+  createRunJavaScriptTool,
+  type JavaScriptToolConfig,
+  type RunJavaScriptInput,
+  type RunJavaScriptOutput,
+} from './javascript/run-javascript-tool.js';
+export {
   isToolWait,
   type ToolContext,
   type ToolDefinition,

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configDefaults } from '../../config/index.js';
-import type { ToolContext } from '../tool-definition.js';
+import { testToolContext } from '../test-support/tool-context.js';
 import { defaultEgressDependencies, type EgressDependencies } from './egress-policy.js';
 import type { HttpToolConfig } from './http-config.js';
 import { createHttpRequestTool, type HttpRequestInput } from './http-request-tool.js';
@@ -53,18 +53,8 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-function context(signal = new AbortController().signal): ToolContext {
-  return {
-    signal,
-    now: () => 0,
-    orgId: 'org_1',
-    runId: 'run_1',
-    toolCallId: 'call_1',
-    taskId: null,
-    agentId: 'agt_1',
-    chatId: 'chat_1',
-    createdBy: null,
-  };
+function context(signal = new AbortController().signal) {
+  return testToolContext({ signal });
 }
 
 /** Treats the loopback test server as if it were a public host, and resolves `other.test` to it. */
