@@ -36,9 +36,10 @@ const httpSettings = z
       env: 'COLONY_HTTP_MAX_REDIRECTS',
       meaning: 'redirects `http_request` follows (each one re-checked)',
     }),
-    approval: setting(z.enum(['never', 'always']).default('never'), {
+    approval: setting(z.enum(['never', 'always', 'mutating']).default('mutating'), {
       env: 'COLONY_HTTP_APPROVAL',
-      meaning: '`always`: every `http_request` waits for a human approval',
+      meaning:
+        'approval of `http_request` calls for agents without their own policy: `mutating` (POST, PUT, PATCH and DELETE wait for a human), `always` or `never`',
     }),
   })
   .prefault({});

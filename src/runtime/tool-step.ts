@@ -2,7 +2,7 @@ import type { Agent } from '../agents/index.js';
 import { ColonyError, coerceError } from '../errors/index.js';
 import { transact } from '../events/index.js';
 import { toJson } from '../storage/index.js';
-import { isToolWait, type ToolContext } from '../tools/index.js';
+import { isToolWait, needsApproval, type ToolContext } from '../tools/index.js';
 import { runEvent } from './run-events.js';
 import type {
   Run,
@@ -106,7 +106,7 @@ export async function advanceToolCall(
     return 'done';
   }
   const previous = existing?.payload as ToolStepPayload | undefined;
-  if (!existing && tool.requiresApproval(parsed.data)) {
+  if (!existing && needsApproval(tool, parsed.data, agent.approvals)) {
     await writeToolStep(
       services,
       run,
@@ -116,7 +116,8 @@ export async function advanceToolCall(
     );
     return 'waiting';
   }
-  if (existing?.status === 'started' && !tool.idempotent) {
+  const idempotent = typeof tool.idempotent === 'function' ? tool.idempotent(parsed.data) : tool.idempotent;
+  if (existing?.status === 'started' && !idempotent) {
     const error = `${call.toolName} was interrupted by a restart and is not safe to repeat; it was not re-executed`;
     await writeToolStep(
       services,
@@ -137,6 +138,7 @@ export async function advanceToolCall(
     agentId: run.agentId,
     chatId: run.chatId,
     createdBy: run.createdBy,
+    httpEndpoints: agent.endpoints,
   };
   if (existing?.status === 'waiting-result') {
     if (!tool.resume)

@@ -1,10 +1,6 @@
 export { toAiSdkTools } from './ai-sdk-tools.js';
-export {
-  createRunJavaScriptTool,
-  type JavaScriptToolConfig,
-  type RunJavaScriptInput,
-  type RunJavaScriptOutput,
-} from './javascript/run-javascript-tool.js';
+export { agentApprovalsSchema, needsApproval } from './approval-policy.js';
+export { httpEndpointsSchema } from './http/http-endpoint.js';
 export {
   isToolWait,
   type ToolContext,

@@ -12,6 +12,7 @@ export function testToolContext(overrides: Partial<ToolContext> = {}): ToolConte
     agentId: 'agt_1',
     chatId: 'chat_1',
     createdBy: null,
+    httpEndpoints: {},
     ...overrides,
   };
 }
