@@ -26,6 +26,7 @@ const samples: Record<string, string> = {
   shutdownGraceMs: '500',
   recentWindowTokens: '1024',
   maxRunSteps: '3',
+  approvalTtlMs: '60000',
   publicUrl: 'https://colony.example.com/',
   trustProxy: 'true',
   traceSqlMs: '2.5',

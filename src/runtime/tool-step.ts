@@ -1,8 +1,10 @@
+import type { Transaction } from 'kysely';
 import type { Agent } from '../agents/index.js';
 import { ColonyError, coerceError } from '../errors/index.js';
 import { transact } from '../events/index.js';
-import { toJson } from '../storage/index.js';
+import { type Schema, toJson } from '../storage/index.js';
 import { isToolWait, needsApproval, type ToolContext } from '../tools/index.js';
+import { scheduleApprovalExpiry } from './approval-expiry.js';
 import { runEvent } from './run-events.js';
 import type {
   Run,
@@ -26,10 +28,12 @@ async function writeToolStep(
   },
   eventType: string,
   eventPayload: Record<string, unknown> = {},
+  within?: (transaction: Transaction<Schema>) => Promise<void>,
 ): Promise<void> {
   const now = services.clock.now();
   const done = step.status === 'completed' || step.status === 'failed' || step.status === 'rejected';
   await transact(services, async (transaction, outbox) => {
+    await within?.(transaction);
     if (step.id) {
       await transaction
         .updateTable('run_step')
@@ -107,12 +111,20 @@ export async function advanceToolCall(
   }
   const previous = existing?.payload as ToolStepPayload | undefined;
   if (!existing && needsApproval(tool, parsed.data, agent.approvals)) {
+    const payload: ToolStepPayload = { input: call.input };
+    const requested: Record<string, unknown> = { input: call.input };
     await writeToolStep(
       services,
       run,
-      { ...base, status: 'awaiting-approval', payload: { input: call.input } },
+      { ...base, status: 'awaiting-approval', payload },
       'tool-call-approval-requested',
-      { input: call.input },
+      requested,
+      async (transaction) => {
+        const expiresAt = await scheduleApprovalExpiry(services, transaction, run, call.toolCallId);
+        if (expiresAt === undefined) return;
+        payload.expiresAt = expiresAt;
+        requested.expiresAt = expiresAt;
+      },
     );
     return 'waiting';
   }

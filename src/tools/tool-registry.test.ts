@@ -73,7 +73,12 @@ describe('tool registry', () => {
     const schemas = registry()
       .list()
       .map((tool) => z.toJSONSchema(tool.inputSchema));
-    expect(schemas[1]).toMatchObject({ properties: { method: { enum: ['GET'] } }, required: ['url'] });
+    expect(schemas[1]).toMatchObject({
+      properties: {
+        method: { enum: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] },
+        endpoint: { type: 'string' },
+      },
+    });
     expect(schemas[2]).toMatchObject({ properties: { code: { type: 'string' } }, required: ['code'] });
   });
 
