@@ -23,11 +23,20 @@ const instances = 50;
 
 const coldScript = fileURLToPath(new URL('./cold-start.ts', import.meta.url));
 const cold: number[] = [];
+const load: number[] = [];
+const firstCall: number[] = [];
 const rss: number[] = [];
 for (let index = 0; index < coldStarts; index++) {
   const line = execFileSync(process.execPath, ['--import', 'tsx', coldScript], { encoding: 'utf8' });
-  const measured = JSON.parse(line.trim()) as { coldStartMs: number; rssBytes: number };
+  const measured = JSON.parse(line.trim()) as {
+    coldStartMs: number;
+    loadMs: number;
+    firstCallMs: number;
+    rssBytes: number;
+  };
   cold.push(measured.coldStartMs);
+  load.push(measured.loadMs);
+  firstCall.push(measured.firstCallMs);
   rss.push(measured.rssBytes);
 }
 
@@ -44,7 +53,7 @@ async function timed(count: number, action: () => Promise<unknown>): Promise<num
 await timed(warmup, () => runInSandbox('input.a + input.b', { a: 1, b: 2 }, limits));
 const trivial = await timed(calls, () => runInSandbox('input.a + input.b', { a: 1, b: 2 }, limits));
 const fresh = await timed(instances, () => instantiateQuickJs(limits.memoryLimitBytes));
-cold.sort((a, b) => a - b);
+for (const samples of [cold, load, firstCall]) samples.sort((a, b) => a - b);
 
 const ms = (value: number) => `${value.toFixed(2)} ms`;
 const row = (name: string, samples: number[], target: string, limit: number | null) => [
@@ -59,6 +68,8 @@ const table = markdownTable(
   ['measurement', 'p50', 'p95', 'p99', 'target', 'met'],
   [
     row(`cold start: first call in a fresh process (${coldStarts} processes)`, cold, '≤ 20 ms', 20),
+    row('… of which: load (import, compile, instantiate)', load, '—', null),
+    row('… of which: the first evaluation (V8 compiles WebAssembly functions lazily)', firstCall, '—', null),
     row(`trivial call, fresh runtime + context (${calls} calls)`, trivial, '≤ 2 ms', 2),
     row(`new instance on the compiled binary (${instances} times)`, fresh, '—', null),
   ],
