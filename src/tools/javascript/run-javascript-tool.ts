@@ -61,6 +61,7 @@ export function createRunJavaScriptTool(
       `${Math.round(config.memoryLimitBytes / 1024 / 1024)} MB.`,
     inputSchema,
     requiresApproval: () => false,
+    isMutating: () => false,
     idempotent: true,
     async execute(input, context) {
       context.signal.throwIfAborted();
