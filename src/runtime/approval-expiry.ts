@@ -1,7 +1,8 @@
 import type { Transaction } from 'kysely';
+import { z } from 'zod';
 import { transact } from '../events/index.js';
 import { parseJson, type Schema, toJson } from '../storage/index.js';
-import { enqueueTask, resumeTask, type TaskHandler } from '../tasks/index.js';
+import { defineTaskHandler, enqueueTask, resumeTask, type TaskHandler } from '../tasks/index.js';
 import { runEvent } from './run-events.js';
 import { loadRun } from './run-store.js';
 import type { Run, RuntimeServices, ToolStepPayload } from './run-types.js';
@@ -9,10 +10,9 @@ import type { Run, RuntimeServices, ToolStepPayload } from './run-types.js';
 /** The durable task that rejects a tool call nobody approved or rejected in time. */
 export const approvalExpiryKind = 'approval-expiry';
 
-interface ExpiryPayload {
-  runId: string;
-  toolCallId: string;
-}
+/** The payload of an `approval-expiry` task. */
+export const approvalExpiryPayload = z.object({ runId: z.string(), toolCallId: z.string() });
+type ExpiryPayload = z.infer<typeof approvalExpiryPayload>;
 
 /** `90000` → `1.5 min`: how long an approval request stayed open, for the model and the human. */
 function duration(ms: number): string {
@@ -100,8 +100,7 @@ export async function expireApproval(
 
 /** The handler of `approval-expiry` tasks. */
 export function createApprovalExpiryHandler(services: RuntimeServices): TaskHandler {
-  return async (context) => {
-    const { runId, toolCallId } = context.payload as ExpiryPayload;
-    return { expired: await expireApproval(services, runId, toolCallId) };
-  };
+  return defineTaskHandler(approvalExpiryPayload, async (_context, { runId, toolCallId }) => ({
+    expired: await expireApproval(services, runId, toolCallId),
+  }));
 }
