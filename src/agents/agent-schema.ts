@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { agentApprovalsSchema, httpEndpointsSchema } from '../tools/index.js';
 
 export const agentName = z
   .string()
@@ -48,6 +49,8 @@ const definitionFields = {
   capabilities: capabilitiesSchema,
   memoryPolicy: memoryPolicySchema,
   limits: limitsSchema,
+  endpoints: httpEndpointsSchema.describe('Named HTTP endpoints `http_request` may call (docs/tools.md)'),
+  approvals: agentApprovalsSchema.describe('When tool calls wait for a human (docs/tools.md)'),
 };
 
 /** The editable definition of an agent; every edit creates a new version. */
@@ -60,6 +63,8 @@ export const agentDefinitionSchema = z
     capabilities: definitionFields.capabilities.default({ text: '', tags: [] }),
     memoryPolicy: definitionFields.memoryPolicy.default({ enabled: true, extract: true, retrieveLimit: 8 }),
     limits: definitionFields.limits.default({}),
+    endpoints: definitionFields.endpoints.default({}),
+    approvals: definitionFields.approvals.default({ tools: {} }),
   })
   .strict();
 

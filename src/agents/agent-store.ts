@@ -58,6 +58,8 @@ function parseDefinition(version: Row<'agent_version'>): AgentDefinition {
       retrieveLimit: 8,
     }),
     limits: parseJson<AgentDefinition['limits']>(version.limits, {}),
+    endpoints: parseJson<AgentDefinition['endpoints']>(version.endpoints, {}),
+    approvals: { tools: {}, ...parseJson<Partial<AgentDefinition['approvals']>>(version.approvals, {}) },
   });
 }
 

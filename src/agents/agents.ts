@@ -30,6 +30,9 @@ function checkCatalog(catalog: AgentCatalog, definition: Partial<AgentDefinition
   for (const [index, tool] of (definition.tools ?? []).entries()) {
     if (!catalog.tools.has(tool)) throw invalidInput(`tools.${index}`, `unknown tool "${tool}"`);
   }
+  for (const tool of Object.keys(definition.approvals?.tools ?? {})) {
+    if (!catalog.tools.has(tool)) throw invalidInput(`approvals.tools.${tool}`, `unknown tool "${tool}"`);
+  }
 }
 
 async function nameTaken(executor: Kysely<Schema>, orgId: string, name: string, exceptId?: string) {
@@ -61,6 +64,8 @@ async function insertVersion(
     capabilities: toJson(definition.capabilities),
     memory_policy: toJson(definition.memoryPolicy),
     limits: toJson(definition.limits),
+    endpoints: toJson(definition.endpoints),
+    approvals: toJson(definition.approvals),
     created_by: context.actor.id,
     created_at: context.services.clock.now(),
   };
@@ -140,6 +145,8 @@ export async function updateAgent(
       capabilities: changes.capabilities ?? current.capabilities,
       memoryPolicy: changes.memoryPolicy ?? current.memoryPolicy,
       limits: changes.limits ?? current.limits,
+      endpoints: changes.endpoints ?? current.endpoints,
+      approvals: changes.approvals ?? current.approvals,
     };
     const version = current.version + 1;
     const now = services.clock.now();

@@ -31,7 +31,7 @@ describe('loadConfig', () => {
     expect(config.dataDir).toBe(join(cwd, '.colony'));
     expect(config.memory).toMatchObject({ windowMessages: 40, keepRecent: 20, consolidateCron: '0 * * * *' });
     expect(config.models.openai).toBeUndefined();
-    expect(config.tools.http).toMatchObject({ allow: [], allowPrivate: false, approval: 'never' });
+    expect(config.tools.http).toMatchObject({ allow: [], allowPrivate: false, approval: 'mutating' });
   });
 
   it('is frozen all the way down', () => {

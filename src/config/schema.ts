@@ -96,6 +96,11 @@ export const configSchema = z.strictObject({
     env: 'COLONY_MAX_RUN_STEPS',
     meaning: 'model steps per run (agents may set their own `limits.maxSteps`)',
   }),
+  approvalTtlMs: setting(z.coerce.number().int().min(0).default(86_400_000), {
+    env: 'COLONY_APPROVAL_TTL_MS',
+    meaning:
+      'how long a tool call waits for a human approval; then it is rejected and the model is told why (0: wait forever)',
+  }),
   publicUrl: setting(z.url().optional(), {
     env: 'COLONY_PUBLIC_URL',
     meaning: 'the URL clients use, when behind a proxy',

@@ -26,6 +26,7 @@ const samples: Record<string, string> = {
   shutdownGraceMs: '500',
   recentWindowTokens: '1024',
   maxRunSteps: '3',
+  approvalTtlMs: '60000',
   publicUrl: 'https://colony.example.com/',
   trustProxy: 'true',
   traceSqlMs: '2.5',
@@ -56,6 +57,9 @@ const samples: Record<string, string> = {
   'tools.http.timeoutMs': '500',
   'tools.http.maxRedirects': '0',
   'tools.http.approval': 'always',
+  'tools.javascript.timeLimitMs': '250',
+  'tools.javascript.memoryLimitBytes': '8388608',
+  'tools.javascript.maxOutputChars': '1000',
 };
 
 /** The config a setting's value depends on (a provider's base URL matters only with its key). */

@@ -36,12 +36,42 @@ const httpSettings = z
       env: 'COLONY_HTTP_MAX_REDIRECTS',
       meaning: 'redirects `http_request` follows (each one re-checked)',
     }),
-    approval: setting(z.enum(['never', 'always']).default('never'), {
+    approval: setting(z.enum(['never', 'always', 'mutating']).default('mutating'), {
       env: 'COLONY_HTTP_APPROVAL',
-      meaning: '`always`: every `http_request` waits for a human approval',
+      meaning:
+        'approval of `http_request` calls for agents without their own policy: `mutating` (POST, PUT, PATCH and DELETE wait for a human), `always` or `never`',
+    }),
+  })
+  .prefault({});
+
+/** `tools.javascript.*`: limits of `run_javascript` (the tools capability's `JavaScriptToolConfig`). */
+const javascriptSettings = z
+  .strictObject({
+    timeLimitMs: setting(z.coerce.number().int().min(10).max(60_000).default(1_000), {
+      env: 'COLONY_JS_TIME_LIMIT_MS',
+      meaning:
+        'time one `run_javascript` call may run before it is interrupted (it holds a thread meanwhile)',
+    }),
+    memoryLimitBytes: setting(
+      z.coerce
+        .number()
+        .int()
+        .min(1024 * 1024)
+        .max(1024 * 1024 * 1024)
+        .default(32 * 1024 * 1024),
+      {
+        env: 'COLONY_JS_MEMORY_LIMIT_BYTES',
+        meaning: 'heap one `run_javascript` call may allocate; past it the script stops with an error',
+      },
+    ),
+    maxOutputChars: setting(z.coerce.number().int().positive().max(1_000_000).default(20_000), {
+      env: 'COLONY_JS_MAX_OUTPUT_CHARS',
+      meaning: 'characters of console output `run_javascript` keeps; the rest is cut with a marker',
     }),
   })
   .prefault({});
 
 /** `tools.*`: configuration of the built-in tools (the tools capability's `ToolsConfig`). */
-export const toolsSettings = z.strictObject({ http: httpSettings }).prefault({});
+export const toolsSettings = z
+  .strictObject({ http: httpSettings, javascript: javascriptSettings })
+  .prefault({});

@@ -86,6 +86,8 @@ export const eventCatalog = {
   'tool-call-approval-requested': toolCall,
   'tool-call-approved': toolCall,
   'tool-call-rejected': toolCall,
+  /** An approval's TTL passed (`approvalTtlMs`): the call is rejected with `reason`. */
+  'tool-call-approval-expired': toolCall.extend({ reason: text, expiresAt: z.number() }),
   'tool-call-end': toolCall,
   'task-retry-scheduled': z.object({
     kind: text,

@@ -22,4 +22,4 @@ export {
   maxViolationPromptChars,
 } from './limits.js';
 export { sleep } from './sleep.js';
-export { truncateText } from './truncate.js';
+export { truncateText, truncationMarker } from './truncate.js';

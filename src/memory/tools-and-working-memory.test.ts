@@ -31,6 +31,7 @@ describe.each(testDialects)('memory tools on %s', (dialect) => {
       agentId: 'agt_1',
       chatId: 'chat_1',
       createdBy: null,
+      httpEndpoints: {},
     };
     const stored = await tools.remember.execute(
       { content: 'The user is training for a triathlon', type: 'goal' },

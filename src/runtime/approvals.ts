@@ -54,9 +54,16 @@ export async function decideApproval(
         `tool call ${parsed.data.toolCallId} is not awaiting approval (it is ${step.status})`,
       );
     }
+    const previous = parseJson<ToolStepPayload>(step.payload, { input: null });
+    if (previous.expiresAt !== undefined && services.clock.now() >= previous.expiresAt) {
+      throw new ColonyError(
+        'conflict',
+        `the approval request for tool call ${parsed.data.toolCallId} expired at ${new Date(previous.expiresAt).toISOString()}`,
+      );
+    }
     const approved = parsed.data.decision === 'approve';
     const payload: ToolStepPayload = {
-      ...parseJson<ToolStepPayload>(step.payload, { input: null }),
+      ...previous,
       decision: {
         decision: parsed.data.decision,
         reason: parsed.data.reason ?? null,
@@ -64,7 +71,7 @@ export async function decideApproval(
         at: services.clock.now(),
       },
     };
-    await transaction
+    const updated = await transaction
       .updateTable('run_step')
       .set({
         status: approved ? 'approved' : 'rejected',
@@ -72,7 +79,11 @@ export async function decideApproval(
         completed_at: approved ? null : services.clock.now(),
       })
       .where('id', '=', step.id)
-      .execute();
+      .where('status', '=', 'awaiting-approval')
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) {
+      throw new ColonyError('conflict', `tool call ${parsed.data.toolCallId} was decided meanwhile`);
+    }
     await recordAudit(transaction, services, actor, {
       action: approved ? 'tool-call.approve' : 'tool-call.reject',
       resourceType: 'run',

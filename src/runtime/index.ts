@@ -1,4 +1,5 @@
 export { type AgentTaskResult, agentTaskResult, startAgentTask } from './agent-task.js';
+export { approvalExpiryKind, createApprovalExpiryHandler } from './approval-expiry.js';
 export {
   type ApprovalInput,
   approvalInput,

@@ -44,6 +44,8 @@ export interface ToolStepPayload {
   output?: unknown;
   error?: string;
   decision?: { decision: 'approve' | 'reject'; reason: string | null; by: string; at: number };
+  /** When an approval request stops waiting for a human (epoch ms); absent when it never does. */
+  expiresAt?: number;
   attempts?: number;
   /** What a waiting tool needs to resume (e.g. the delegated run's id). */
   state?: unknown;
@@ -84,6 +86,8 @@ export interface Run {
 export interface RuntimeSettings {
   maxRunSteps: number;
   recentWindowTokens: number;
+  /** How long a tool call waits for a human approval before it is rejected; 0: forever. */
+  approvalTtlMs: number;
 }
 
 /** The prompt of a model step before this run's own steps are appended. */

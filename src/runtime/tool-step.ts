@@ -1,8 +1,10 @@
+import type { Transaction } from 'kysely';
 import type { Agent } from '../agents/index.js';
 import { ColonyError, coerceError } from '../errors/index.js';
 import { type EventPayload, type EventType, transact } from '../events/index.js';
-import { toJson } from '../storage/index.js';
-import { isToolWait, type ToolContext } from '../tools/index.js';
+import { type Schema, toJson } from '../storage/index.js';
+import { isToolWait, needsApproval, type ToolContext } from '../tools/index.js';
+import { scheduleApprovalExpiry } from './approval-expiry.js';
 import { runEvent } from './run-events.js';
 import type {
   Run,
@@ -29,10 +31,12 @@ async function writeToolStep(
   },
   eventType: ToolCallEventType,
   eventPayload: Omit<EventPayload<ToolCallEventType>, 'toolCallId' | 'toolName'>,
+  within?: (transaction: Transaction<Schema>) => Promise<void>,
 ): Promise<void> {
   const now = services.clock.now();
   const done = step.status === 'completed' || step.status === 'failed' || step.status === 'rejected';
   await transact(services, async (transaction, outbox) => {
+    await within?.(transaction);
     if (step.id) {
       await transaction
         .updateTable('run_step')
@@ -109,17 +113,26 @@ export async function advanceToolCall(
     return 'done';
   }
   const previous = existing?.payload as ToolStepPayload | undefined;
-  if (!existing && tool.requiresApproval(parsed.data)) {
+  if (!existing && needsApproval(tool, parsed.data, agent.approvals)) {
+    const payload: ToolStepPayload = { input: call.input };
+    const requested: Record<string, unknown> = { input: call.input };
     await writeToolStep(
       services,
       run,
-      { ...base, status: 'awaiting-approval', payload: { input: call.input } },
+      { ...base, status: 'awaiting-approval', payload },
       'tool-call-approval-requested',
-      { input: call.input },
+      requested,
+      async (transaction) => {
+        const expiresAt = await scheduleApprovalExpiry(services, transaction, run, call.toolCallId);
+        if (expiresAt === undefined) return;
+        payload.expiresAt = expiresAt;
+        requested.expiresAt = expiresAt;
+      },
     );
     return 'waiting';
   }
-  if (existing?.status === 'started' && !tool.idempotent) {
+  const idempotent = typeof tool.idempotent === 'function' ? tool.idempotent(parsed.data) : tool.idempotent;
+  if (existing?.status === 'started' && !idempotent) {
     const error = `${call.toolName} was interrupted by a restart and is not safe to repeat; it was not re-executed`;
     await writeToolStep(
       services,
@@ -140,6 +153,7 @@ export async function advanceToolCall(
     agentId: run.agentId,
     chatId: run.chatId,
     createdBy: run.createdBy,
+    httpEndpoints: agent.endpoints,
   };
   if (existing?.status === 'waiting-result') {
     if (!tool.resume)

@@ -19,7 +19,9 @@ import { createMetrics, type Logger } from '../observability/index.js';
 import { createOrchestrationHandlers } from '../orchestration/index.js';
 import {
   agentRunKind,
+  approvalExpiryKind,
   createAgentRunHandler,
+  createApprovalExpiryHandler,
   createRunCancelHook,
   createRunResumer,
   createRunScheduler,
@@ -94,7 +96,11 @@ export async function createColony(options: CreateColonyOptions): Promise<Colony
     memory,
     models: createModelRegistry(config.models),
     tools: createToolRegistry(config.tools),
-    runtime: { maxRunSteps: config.maxRunSteps, recentWindowTokens: config.recentWindowTokens },
+    runtime: {
+      maxRunSteps: config.maxRunSteps,
+      recentWindowTokens: config.recentWindowTokens,
+      approvalTtlMs: config.approvalTtlMs,
+    },
     runHooks: {},
   };
   runtime.runHooks = createMemoryRunHooks(runtime, memoryConfig);
@@ -147,6 +153,7 @@ export async function createColony(options: CreateColonyOptions): Promise<Colony
       handlers: {
         ...createBuiltinTaskHandlers(),
         [agentRunKind]: createAgentRunHandler(runtime),
+        [approvalExpiryKind]: createApprovalExpiryHandler(runtime),
         ...memoryTaskHandlers(runtime, memoryConfig),
         ...createOrchestrationHandlers(services),
         ...createScheduleHandlers(services),

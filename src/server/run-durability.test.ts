@@ -160,6 +160,48 @@ describe.each(testDialects)('runs survive SIGKILL on %s', (dialect) => {
     expect(probe.hits()).toBe(1);
   }, 120_000);
 
+  it('holds a mutating endpoint call across a crash, then rejects it when its approval expires', async () => {
+    env.COLONY_OFFLINE_DELAY_MS = '0';
+    env.COLONY_APPROVAL_TTL_MS = '6000';
+    server = await spawnServer(env);
+    const endpoints = { probe: { baseUrl: probe.url, methods: ['GET', 'POST'] } };
+    await api(server, 'POST', '/v1/agents', { name: 'writer', tools: ['http_request'], endpoints });
+    const chat = await api<{ id: string }>(server, 'POST', '/v1/chats', { agent: 'writer' });
+    const call = { endpoint: 'probe', method: 'POST', body: { note: 'hello' } };
+    const posted = await api<{ run: { id: string } }>(server, 'POST', `/v1/chats/${chat.id}/messages`, {
+      content: `/tool http_request ${JSON.stringify(call)}`,
+    });
+    const toolCallId = await until('the approval request', async () => {
+      const run = await api<{ status: string; steps: Array<{ status: string; toolCallId: string | null }> }>(
+        server as SpawnedServer,
+        'GET',
+        `/v1/runs/${posted.run.id}`,
+      );
+      const waiting = run.steps.find((step) => step.status === 'awaiting-approval');
+      return run.status === 'waiting' && waiting ? waiting.toolCallId : undefined;
+    });
+    await server.kill('SIGKILL');
+
+    server = await spawnServer(env);
+    const done = await until('the approval to expire and the run to finish', async () => {
+      const run = await api<{ status: string; steps: Array<{ status: string; toolCallId: string | null }> }>(
+        server as SpawnedServer,
+        'GET',
+        `/v1/runs/${posted.run.id}`,
+      );
+      return run.status === 'succeeded' || run.status === 'failed' ? run : undefined;
+    });
+    expect(done.status).toBe('succeeded');
+    expect(done.steps.find((step) => step.toolCallId === toolCallId)?.status).toBe('rejected');
+    expect(probe.hits()).toBe(0);
+    const transcript = await api<{ messages: Array<{ content: string }> }>(
+      server,
+      'GET',
+      `/v1/chats/${chat.id}/messages`,
+    );
+    expect(transcript.messages.at(-1)?.content).toContain('the approval request expired');
+  }, 120_000);
+
   it('on SIGTERM lets the in-flight step finish, then exits cleanly', async () => {
     server = await spawnServer(env);
     await api(server, 'POST', '/v1/agents', { name: 'steady' });

@@ -70,6 +70,9 @@ export interface AgentVersionTable {
   capabilities: string;
   memory_policy: string;
   limits: string;
+  /** JSON; `{}` for versions written before migration 8. */
+  endpoints: Generated<string>;
+  approvals: Generated<string>;
   created_by: string | null;
   created_at: number;
 }

@@ -55,6 +55,7 @@ export const getTimeTool: ToolDefinition<GetTimeInput, GetTimeOutput> = {
   description: 'Returns the current date and time, in UTC and in an optional IANA timezone.',
   inputSchema,
   requiresApproval: () => false,
+  isMutating: () => false,
   idempotent: true,
   async execute(input, context) {
     const timezone = input.timezone ?? 'UTC';

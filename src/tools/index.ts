@@ -1,4 +1,6 @@
 export { toAiSdkTools } from './ai-sdk-tools.js';
+export { agentApprovalsSchema, needsApproval } from './approval-policy.js';
+export { httpEndpointsSchema } from './http/http-endpoint.js';
 export {
   isToolWait,
   type ToolContext,

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { HttpEndpoints } from './http/http-endpoint.js';
 
 /** What a tool sees of the run that calls it. */
 export interface ToolContext {
@@ -15,6 +16,8 @@ export interface ToolContext {
   chatId: string;
   /** Who started the run (an API key or user id). */
   createdBy: string | null;
+  /** The agent's named HTTP endpoints (`http_request`). */
+  httpEndpoints: HttpEndpoints;
 }
 
 /**
@@ -44,10 +47,15 @@ export interface ToolDefinition<Input = unknown, Output = unknown> {
   /** Shown to the model. */
   description: string;
   inputSchema: z.ZodType<Input>;
-  /** True when a human must approve this call before it runs. */
+  /** True when a human must approve this call before it runs (unless the agent's policy says otherwise). */
   requiresApproval(input: Input): boolean;
+  /**
+   * True when this call changes something outside the run: what the `mutating` approval policy
+   * waits for. A tool without it counts as mutating.
+   */
+  isMutating?(input: Input): boolean;
   /** True when re-executing after a crash interrupted the call mid-way is safe. */
-  idempotent: boolean;
+  idempotent: boolean | ((input: Input) => boolean);
   /** May return `waitForResult(…)` (declare `ToolWait` in `Output`) to suspend the run. */
   execute(input: Input, context: ToolContext): Promise<Output>;
   /** For tools that return `waitForResult`: the output once ready, or `done: false` to keep waiting. */

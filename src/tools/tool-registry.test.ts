@@ -7,21 +7,11 @@ import { createManualClock } from '../kernel/index.js';
 import { createOfflineModel } from '../models/offline/offline-model.js';
 import { toAiSdkTools } from './ai-sdk-tools.js';
 import { getTimeTool } from './get-time.js';
-import type { ToolContext } from './tool-definition.js';
+import { testToolContext } from './test-support/tool-context.js';
 import { createToolRegistry } from './tool-registry.js';
 
 const clock = createManualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
-const context: ToolContext = {
-  signal: new AbortController().signal,
-  now: clock.now,
-  orgId: 'org_1',
-  runId: 'run_1',
-  toolCallId: 'call_1',
-  taskId: null,
-  agentId: 'agt_1',
-  chatId: 'chat_1',
-  createdBy: null,
-};
+const context = testToolContext({ now: clock.now });
 
 function registry() {
   return createToolRegistry(configDefaults.tools);
@@ -58,7 +48,7 @@ describe('get_time', () => {
 describe('tool registry', () => {
   it('holds the built-in tools and accepts new ones once', () => {
     const tools = registry();
-    expect(tools.names()).toEqual(['get_time', 'http_request']);
+    expect(tools.names()).toEqual(['get_time', 'http_request', 'run_javascript']);
     expect(tools.has('http_request')).toBe(true);
     expect(tools.get('nope')).toBeUndefined();
     tools.register({
@@ -83,7 +73,13 @@ describe('tool registry', () => {
     const schemas = registry()
       .list()
       .map((tool) => z.toJSONSchema(tool.inputSchema));
-    expect(schemas[1]).toMatchObject({ properties: { method: { enum: ['GET'] } }, required: ['url'] });
+    expect(schemas[1]).toMatchObject({
+      properties: {
+        method: { enum: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] },
+        endpoint: { type: 'string' },
+      },
+    });
+    expect(schemas[2]).toMatchObject({ properties: { code: { type: 'string' } }, required: ['code'] });
   });
 
   it('builds AI SDK tools without execute, which the offline model can call', async () => {

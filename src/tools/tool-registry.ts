@@ -2,10 +2,11 @@ import { ColonyError } from '../errors/index.js';
 import { getTimeTool } from './get-time.js';
 import type { HttpToolConfig } from './http/http-config.js';
 import { createHttpRequestTool } from './http/http-request-tool.js';
+import { createRunJavaScriptTool, type JavaScriptToolConfig } from './javascript/run-javascript-tool.js';
 import type { ToolDefinition } from './tool-definition.js';
 
 /** Configuration of the built-in tools: the `tools` slice of the configuration. */
-export type ToolsConfig = { http: HttpToolConfig };
+export type ToolsConfig = { http: HttpToolConfig; javascript: JavaScriptToolConfig };
 
 /** The tools available to agents, by name. */
 export interface ToolRegistry {
@@ -18,7 +19,7 @@ export interface ToolRegistry {
 }
 
 /**
- * Creates a registry holding the built-in tools (`get_time`, `http_request`). Other capabilities
+ * Creates a registry holding the built-in tools (`get_time`, `http_request`, `run_javascript`). Other capabilities
  * add theirs with `register`.
  *
  * @example
@@ -41,5 +42,6 @@ export function createToolRegistry(config: ToolsConfig): ToolRegistry {
   };
   registry.register(getTimeTool);
   registry.register(createHttpRequestTool(config.http));
+  registry.register(createRunJavaScriptTool(config.javascript));
   return registry;
 }

@@ -14,6 +14,9 @@ export type HttpToolConfig = {
   /** Deadline for the whole request, redirects included. */
   timeoutMs: number;
   maxRedirects: number;
-  /** `always`: every call waits for a human approval. */
-  approval: 'never' | 'always';
+  /**
+   * Approval of calls when the agent sets no policy: `mutating` (POST, PUT, PATCH, DELETE wait
+   * for a human), `always` or `never`.
+   */
+  approval: 'never' | 'always' | 'mutating';
 };

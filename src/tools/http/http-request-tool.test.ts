@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configDefaults } from '../../config/index.js';
-import type { ToolContext } from '../tool-definition.js';
+import { testToolContext } from '../test-support/tool-context.js';
 import { defaultEgressDependencies, type EgressDependencies } from './egress-policy.js';
 import type { HttpToolConfig } from './http-config.js';
 import { createHttpRequestTool, type HttpRequestInput } from './http-request-tool.js';
@@ -53,18 +53,8 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-function context(signal = new AbortController().signal): ToolContext {
-  return {
-    signal,
-    now: () => 0,
-    orgId: 'org_1',
-    runId: 'run_1',
-    toolCallId: 'call_1',
-    taskId: null,
-    agentId: 'agt_1',
-    chatId: 'chat_1',
-    createdBy: null,
-  };
+function context(signal = new AbortController().signal) {
+  return testToolContext({ signal });
 }
 
 /** Treats the loopback test server as if it were a public host, and resolves `other.test` to it. */
@@ -177,10 +167,18 @@ describe('http_request', () => {
     await expect(run({ url: `http://127.0.0.1:${port}/` })).rejects.toMatchObject({ code: 'unavailable' });
   });
 
-  it('accepts only GET and validates headers', () => {
+  it('sends only GET and HEAD to a bare URL, and validates headers', () => {
     const tool = createHttpRequestTool(configDefaults.tools.http);
     const post = tool.inputSchema.safeParse({ url: 'https://example.com', method: 'POST' });
-    expect(post.error?.issues[0]?.message).toBe('only GET is supported by http_request for now');
+    expect(post.error?.issues[0]).toMatchObject({
+      path: ['method'],
+      message: expect.stringContaining('without an endpoint only GET and HEAD are allowed'),
+    });
+    expect(tool.inputSchema.safeParse({ url: 'https://example.com', method: 'HEAD' }).success).toBe(true);
+    expect(tool.inputSchema.safeParse({}).error?.issues[0]?.path).toEqual(['endpoint']);
+    expect(tool.inputSchema.safeParse({ url: 'https://e.com', path: '/x' }).error?.issues[0]?.path).toEqual([
+      'path',
+    ]);
     const tooMany = Object.fromEntries(Array.from({ length: 21 }, (_, index) => [`x-h${index}`, 'v']));
     expect(tool.inputSchema.safeParse({ url: 'https://example.com', headers: tooMany }).success).toBe(false);
     expect(tool.inputSchema.safeParse({ url: 'https://e.com', headers: { Host: 'x' } }).success).toBe(false);
@@ -190,13 +188,18 @@ describe('http_request', () => {
     expect(tool.inputSchema.safeParse({ url: 'https://e.com', headers: { 'x-a': 'ok' } }).success).toBe(true);
   });
 
-  it('requires approval only when configured to', () => {
-    expect(createHttpRequestTool(configDefaults.tools.http).requiresApproval({ url: 'https://e.com' })).toBe(
-      false,
-    );
+  it('requires approval for mutating methods by default, or as configured', () => {
+    const mutating = createHttpRequestTool(configDefaults.tools.http);
+    expect(configDefaults.tools.http.approval).toBe('mutating');
+    expect(mutating.requiresApproval({ url: 'https://e.com' })).toBe(false);
+    expect(mutating.requiresApproval({ endpoint: 'api', method: 'HEAD' })).toBe(false);
+    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE'] as const) {
+      expect(mutating.requiresApproval({ endpoint: 'api', method })).toBe(true);
+    }
     const always = createHttpRequestTool({ ...configDefaults.tools.http, approval: 'always' });
     expect(always.requiresApproval({ url: 'https://e.com' })).toBe(true);
-    expect(always.idempotent).toBe(true);
+    const never = createHttpRequestTool({ ...configDefaults.tools.http, approval: 'never' });
+    expect(never.requiresApproval({ endpoint: 'api', method: 'DELETE' })).toBe(false);
   });
 
   it('rejects unsupported schemes and URL credentials', async () => {

@@ -13,25 +13,36 @@ function pinnedLookup(addresses: LookupAddress[]): LookupFunction {
   };
 }
 
-/** Sends one GET to `url`, connecting only to `addresses`; redirects are not followed. */
+/** What one request sends. */
+export interface OutgoingRequest {
+  method: string;
+  headers: Record<string, string>;
+  body: Buffer | null;
+}
+
+/** Sends one request to `url`, connecting only to `addresses`; redirects are not followed. */
 export function sendRequest(
   url: URL,
   addresses: LookupAddress[],
-  headers: Record<string, string>,
+  request: OutgoingRequest,
   signal: AbortSignal,
 ): Promise<IncomingMessage> {
   const transport = url.protocol === 'https:' ? https : http;
+  const headers =
+    request.body === null
+      ? request.headers
+      : { ...request.headers, 'content-length': String(request.body.length) };
   return new Promise((resolve, reject) => {
-    const request = transport.request(url, {
-      method: 'GET',
+    const outgoing = transport.request(url, {
+      method: request.method,
       headers,
       lookup: pinnedLookup(addresses),
       signal,
       agent: false,
     });
-    request.once('response', resolve);
-    request.once('error', reject);
-    request.end();
+    outgoing.once('response', resolve);
+    outgoing.once('error', reject);
+    outgoing.end(request.body ?? undefined);
   });
 }
 
