@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { mcpServersSetting, mcpSettings } from './mcp-settings.js';
 import { memorySettings } from './memory-settings.js';
 import { modelsSettings } from './models-settings.js';
 import { booleanish, setting } from './setting.js';
@@ -116,6 +117,8 @@ export const configSchema = z.strictObject({
   memory: memorySettings,
   models: modelsSettings,
   tools: toolsSettings,
+  mcp: mcpSettings,
+  mcpServers: mcpServersSetting,
 });
 
 /** Makes every property and array of `T` read-only, as the loaded config is frozen all the way down. */

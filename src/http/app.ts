@@ -17,6 +17,7 @@ import { registerAuditRoutes } from './routes/audit.js';
 import { registerChatRoutes } from './routes/chats.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerKeyRoutes } from './routes/keys.js';
+import { registerMcpServerRoutes } from './routes/mcp-servers.js';
 import { registerMemoryRoutes } from './routes/memories.js';
 import { registerMissionRoutes } from './routes/missions.js';
 import { registerRoutingRoutes } from './routes/routing.js';
@@ -132,5 +133,6 @@ export function createApp(services: HttpServices): ColonyApp {
   registerRoutingRoutes(app, services);
   registerMemoryRoutes(app, services);
   registerUsageRoutes(app, services);
+  registerMcpServerRoutes(app, services);
   return app;
 }

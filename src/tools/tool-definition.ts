@@ -1,5 +1,8 @@
 import type { z } from 'zod';
 
+/** A JSON Schema object, as a remote tool describes its input. */
+export type JsonSchemaObject = Record<string, unknown>;
+
 /** What a tool sees of the run that calls it. */
 export interface ToolContext {
   /** Aborts when the run is canceled or the worker shuts down. */
@@ -44,6 +47,8 @@ export interface ToolDefinition<Input = unknown, Output = unknown> {
   /** Shown to the model. */
   description: string;
   inputSchema: z.ZodType<Input>;
+  /** The JSON Schema shown to the model instead of `inputSchema`'s (a tool described elsewhere: MCP). */
+  modelInputSchema?: JsonSchemaObject;
   /** True when a human must approve this call before it runs. */
   requiresApproval(input: Input): boolean;
   /** True when re-executing after a crash interrupted the call mid-way is safe. */

@@ -18,6 +18,7 @@ import { memory } from './0003-memory.js';
 import { orchestration } from './0004-orchestration.js';
 import { collaboration } from './0005-collaboration.js';
 import { idempotency } from './0006-idempotency.js';
+import { mcpServers } from './0007-mcp-servers.js';
 import { schedules } from './0011-schedules.js';
 
 export const migrations: readonly Migration[] = [
@@ -27,5 +28,6 @@ export const migrations: readonly Migration[] = [
   orchestration,
   collaboration,
   idempotency,
+  mcpServers,
   schedules,
 ];
