@@ -44,6 +44,7 @@ export function createMcpConnection(
   let current: { client: Client; transport: Transport; ready: Promise<void> } | undefined;
   let failures = 0;
   let retryAt = 0;
+  let lastError = '';
   let tools: { list: Tool[]; at: number } | undefined;
   let closed = false;
   let stderr = '';
@@ -98,6 +99,7 @@ export function createMcpConnection(
       // The child exited or the connection dropped: the next use starts it again, after a backoff.
       if (current !== started) return;
       current = undefined;
+      lastError = 'exited or closed the connection';
       if (!closed) failed();
     };
     started.ready = client.connect(transport, { timeout: settings.connectTimeoutMs, signal }).then(
@@ -109,7 +111,8 @@ export function createMcpConnection(
         failed();
         await client.close().catch(() => undefined);
         const detail = stderr.trim() ? ` (stderr: ${stderr.trim().slice(-500)})` : '';
-        throw unavailable(`could not be started or reached: ${coerceError(thrown).message}${detail}`, thrown);
+        lastError = `could not be started or reached: ${coerceError(thrown).message}${detail}`;
+        throw unavailable(lastError, thrown);
       },
     );
     return started;
@@ -119,7 +122,7 @@ export function createMcpConnection(
     if (closed) throw unavailable('is shut down');
     if (!current) {
       const wait = retryAt - now();
-      if (wait > 0) throw unavailable(`failed recently; it is tried again in ${wait} ms`);
+      if (wait > 0) throw unavailable(`${lastError || 'failed'}; it is tried again in ${wait} ms`);
       current = start(signal);
     }
     const started = current;

@@ -98,33 +98,36 @@ export function createMcpToolSource(services: Services, hub: McpHub): ToolSource
         if (reference)
           wanted.set(reference.server, [...(wanted.get(reference.server) ?? []), reference.tool]);
       }
-      const definitions: ToolDefinition[] = [];
-      for (const [serverName, tools] of wanted) {
-        const server = await serverOf(orgId, serverName);
-        if (!server) continue;
-        const connection = hub.connectionOf(server);
-        let listed: Tool[] | undefined;
-        try {
-          listed = await connection.listTools(signal);
-        } catch (thrown) {
-          // Named tools are still offered (a call then says why it fails); `*` offers nothing.
-          const last = listingReported.get(server.id) ?? Number.NEGATIVE_INFINITY;
-          if (!signal.aborted && services.clock.now() - last >= 60_000) {
-            listingReported.set(server.id, services.clock.now());
-            await reportFailure(server, coerceError(thrown), { orgId });
+      // Servers are listed at once: one that is down costs the step its timeout once, not per server.
+      const perServer = await Promise.all(
+        [...wanted].map(async ([serverName, tools]) => {
+          const server = await serverOf(orgId, serverName);
+          if (!server) return [];
+          const connection = hub.connectionOf(server);
+          let listed: Tool[] | undefined;
+          try {
+            listed = await connection.listTools(signal);
+          } catch (thrown) {
+            const last = listingReported.get(server.id) ?? Number.NEGATIVE_INFINITY;
+            if (!signal.aborted && services.clock.now() - last >= 60_000) {
+              listingReported.set(server.id, services.clock.now());
+              await reportFailure(server, coerceError(thrown), { orgId });
+            }
           }
-        }
-        const names = tools.includes('*') ? (listed ?? []).map((tool) => tool.name) : tools;
-        for (const name of new Set(names)) {
-          definitions.push(
+          // Named tools are offered even when the listing failed (a call then says why); `*`
+          // adds what the listing found.
+          const named = tools.filter((tool) => tool !== '*');
+          const all = tools.includes('*') ? (listed ?? []).map((tool) => tool.name) : [];
+          return [...new Set([...named, ...all])].map((name) =>
             definitionOf(
               connection,
               name,
               listed?.find((tool) => tool.name === name),
             ),
           );
-        }
-      }
+        }),
+      );
+      const definitions = perServer.flat();
       return definitions;
     },
   };
