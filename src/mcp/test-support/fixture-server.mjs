@@ -41,6 +41,20 @@ if (process.env.MCP_FIXTURE_MODE === 'garbage') {
       { description: 'The server process id', inputSchema: z.object({}) },
       async () => ({ content: [{ type: 'text', text: String(process.pid) }] }),
     );
+    server.registerTool(
+      'grow',
+      { description: 'Adds the tool `grown` (tools/list_changed)', inputSchema: z.object({}) },
+      async () => {
+        server.registerTool('grown', { description: 'Added later', inputSchema: z.object({}) }, async () => ({
+          content: [{ type: 'text', text: 'grown' }],
+        }));
+        return { content: [{ type: 'text', text: 'grew' }] };
+      },
+    );
+    server.registerTool('exit', { description: 'Exits the process', inputSchema: z.object({}) }, async () => {
+      setTimeout(() => process.exit(1), 10);
+      return { content: [{ type: 'text', text: 'bye' }] };
+    });
     return server;
   });
 }
