@@ -77,7 +77,8 @@ export function createMcpConnection(
     return stdio;
   }
 
-  function start(signal: AbortSignal) {
+  /** Shared by every caller: not tied to the signal of the run that happened to start it. */
+  function start() {
     const client = new Client(
       { name: 'colony', version: '0.1.0' },
       {
@@ -102,7 +103,7 @@ export function createMcpConnection(
       lastError = 'exited or closed the connection';
       if (!closed) failed();
     };
-    started.ready = client.connect(transport, { timeout: settings.connectTimeoutMs, signal }).then(
+    started.ready = client.connect(transport, { timeout: settings.connectTimeoutMs }).then(
       () => {
         failures = 0;
       },
@@ -118,12 +119,12 @@ export function createMcpConnection(
     return started;
   }
 
-  async function client(signal: AbortSignal): Promise<Client> {
+  async function client(): Promise<Client> {
     if (closed) throw unavailable('is shut down');
     if (!current) {
       const wait = retryAt - now();
       if (wait > 0) throw unavailable(`${lastError || 'failed'}; it is tried again in ${wait} ms`);
-      current = start(signal);
+      current = start();
     }
     const started = current;
     await started.ready;
@@ -134,7 +135,7 @@ export function createMcpConnection(
     server,
     async listTools(signal) {
       if (tools && now() - tools.at < settings.toolsTtlMs) return tools.list;
-      const connected = await client(signal);
+      const connected = await client();
       try {
         const listed = await connected.listTools(undefined, {
           timeout: settings.connectTimeoutMs,
@@ -150,7 +151,7 @@ export function createMcpConnection(
     async callTool(name, input, signal) {
       const release = await slots.acquire(signal);
       try {
-        const connected = await client(signal);
+        const connected = await client();
         const result = await connected.callTool(
           { name, arguments: input },
           { timeout: settings.callTimeoutMs, signal },
