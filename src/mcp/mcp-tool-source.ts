@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Services } from '../context/index.js';
 import { coerceError } from '../errors/index.js';
 import { transact } from '../events/index.js';
+import { truncateText } from '../kernel/index.js';
 import type { ToolContext, ToolDefinition, ToolSource } from '../tools/index.js';
 import type { McpCallResult, McpConnection } from './mcp-connection.js';
 import type { McpHub } from './mcp-hub.js';
@@ -19,7 +20,8 @@ function errorText(result: McpCallResult): string {
       ? [String((part as { text?: unknown }).text)]
       : [],
   );
-  return texts.join('\n') || 'the tool reported an error';
+  // The error is stored in the step and read by the model: a long one is cut, visibly.
+  return truncateText(texts.join('\n') || 'the tool reported an error', 4000);
 }
 
 /**
