@@ -73,7 +73,7 @@ async function compare(direct: () => Promise<unknown>, colony: () => Promise<unk
 }
 
 async function measureTransport(label: 'stdio' | 'http') {
-  const hub = createMcpHub(settings);
+  const hub = createMcpHub(settings, systemClock);
   const registry = createToolRegistry(configDefaults.tools);
   registry.addSource(createMcpToolSource(base, hub));
   const org = await createOrg(base, { name: `bench-${label}` });
@@ -127,7 +127,7 @@ function residentKb(pid: number): number {
 }
 
 async function measureIdle() {
-  const hub = createMcpHub(settings);
+  const hub = createMcpHub(settings, systemClock);
   const org = await createOrg(base, { name: 'bench-idle' });
   await settle();
   const heapBefore = process.memoryUsage().heapUsed;

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../kernel/index.js';
 import { createMcpConnection, type McpConnection } from './mcp-connection.js';
 import type { McpServer } from './mcp-server-schema.js';
 import type { McpSettings } from './mcp-settings.js';
@@ -34,14 +35,14 @@ describe('a stdio MCP server connection', () => {
   });
 
   it('starts the server lazily, on first use', async () => {
-    connection = createMcpConnection(server, settings);
+    connection = createMcpConnection(server, settings, systemClock);
     expect(connection.pid()).toBeNull();
     await connection.listTools(signal);
     expect(connection.pid()).toBeGreaterThan(0);
   });
 
   it('lists the tools again when the server says they changed, before the TTL ends', async () => {
-    connection = createMcpConnection(server, settings);
+    connection = createMcpConnection(server, settings, systemClock);
     const before = (await connection.listTools(signal)).map((tool) => tool.name);
     expect(before).not.toContain('grown');
     await connection.callTool('grow', {}, signal);
@@ -55,7 +56,7 @@ describe('a stdio MCP server connection', () => {
   });
 
   it('starts the server again after it exited, as a new process', async () => {
-    connection = createMcpConnection(server, settings);
+    connection = createMcpConnection(server, settings, systemClock);
     const first = textOf(await connection.callTool('pid', {}, signal));
     await connection.callTool('exit', {}, signal);
     const deadline = Date.now() + 10_000;
@@ -74,7 +75,7 @@ describe('a stdio MCP server connection', () => {
   });
 
   it('runs at most maxConcurrentCalls calls at once; the others wait their turn', async () => {
-    connection = createMcpConnection(server, { ...settings, maxConcurrentCalls: 1 });
+    connection = createMcpConnection(server, { ...settings, maxConcurrentCalls: 1 }, systemClock);
     await connection.listTools(signal);
     const finished: string[] = [];
     await Promise.all([
@@ -85,7 +86,7 @@ describe('a stdio MCP server connection', () => {
   });
 
   it('after close, calls fail as unavailable and the process is gone', async () => {
-    connection = createMcpConnection(server, settings);
+    connection = createMcpConnection(server, settings, systemClock);
     const pid = Number(textOf(await connection.callTool('pid', {}, signal)));
     await connection.close();
     expect(() => process.kill(pid, 0)).toThrow();

@@ -6,7 +6,7 @@ import {
 } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { ColonyError, coerceError } from '../errors/index.js';
-import { backoffDelay } from '../kernel/index.js';
+import { backoffDelay, type Clock } from '../kernel/index.js';
 import type { McpServer } from './mcp-server-schema.js';
 import { type McpSettings, restartBackoff } from './mcp-settings.js';
 import { createSemaphore } from './semaphore.js';
@@ -35,11 +35,8 @@ export interface McpConnection {
 
 const stderrKept = 2000;
 
-export function createMcpConnection(
-  server: McpServer,
-  settings: McpSettings,
-  now: () => number = Date.now,
-): McpConnection {
+export function createMcpConnection(server: McpServer, settings: McpSettings, clock: Clock): McpConnection {
+  const now = () => clock.now();
   const slots = createSemaphore(settings.maxConcurrentCalls);
   let current: { client: Client; transport: Transport; ready: Promise<void> } | undefined;
   let failures = 0;

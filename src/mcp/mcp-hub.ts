@@ -1,3 +1,4 @@
+import type { Clock } from '../kernel/index.js';
 import { createMcpConnection, type McpConnection } from './mcp-connection.js';
 import type { McpServer } from './mcp-server-schema.js';
 import type { McpSettings } from './mcp-settings.js';
@@ -19,10 +20,14 @@ export interface McpHub {
 
 /**
  * @example
- * const hub = createMcpHub(config.mcp, configServersOf(config.mcpServers));
+ * const hub = createMcpHub(config.mcp, services.clock, configServersOf(config.mcpServers));
  * const tools = await hub.connectionOf(server).listTools(signal);
  */
-export function createMcpHub(settings: McpSettings, configServers: readonly McpServer[] = []): McpHub {
+export function createMcpHub(
+  settings: McpSettings,
+  clock: Clock,
+  configServers: readonly McpServer[] = [],
+): McpHub {
   const connections = new Map<string, McpConnection>();
   let closed = false;
   return {
@@ -32,7 +37,7 @@ export function createMcpHub(settings: McpSettings, configServers: readonly McpS
       const open = connections.get(server.id);
       if (open && open.server.version === server.version && !closed) return open;
       if (open) void open.close();
-      const connection = createMcpConnection(server, settings);
+      const connection = createMcpConnection(server, settings, clock);
       if (closed) void connection.close();
       else connections.set(server.id, connection);
       return connection;

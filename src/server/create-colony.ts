@@ -89,7 +89,7 @@ export async function createColony(options: CreateColonyOptions): Promise<Colony
   }
   const base = { database, bus: createEventBus(), clock: systemClock, ids: createIdGenerator(), logger };
   const memoryConfig = config.memory;
-  const mcp = createMcpHub(config.mcp, configServersOf(config.mcpServers));
+  const mcp = createMcpHub(config.mcp, base.clock, configServersOf(config.mcpServers));
   const memory = createMemoryRuntime(base);
   const runtime: MemoryWiringServices = {
     ...base,
