@@ -45,7 +45,7 @@ const definitionFields = {
     .max(200)
     .regex(/^[a-z0-9-]+:.+$/, 'use "provider:model", for example "openai:gpt-4o-mini" or "offline:echo"')
     .nullable(),
-  tools: z.array(z.string().min(1).max(64)).max(32),
+  tools: z.array(z.string().min(1).max(160)).max(32),
   capabilities: capabilitiesSchema,
   memoryPolicy: memoryPolicySchema,
   limits: limitsSchema,

@@ -18,20 +18,26 @@ import { currentAgents, loadAgent, toAgent } from './agent-store.js';
 /** What agent validation needs to know: which models and tools exist. */
 export interface AgentCatalog {
   models: { isKnown(spec: string): boolean };
-  tools: { has(name: string): boolean };
+  tools: { check(orgId: string, name: string): Promise<string | undefined> };
 }
 
 export type AgentContext = Context<AgentCatalog>;
 
-function checkCatalog(catalog: AgentCatalog, definition: Partial<AgentDefinition>): void {
+async function checkCatalog(
+  catalog: AgentCatalog,
+  orgId: string,
+  definition: Partial<AgentDefinition>,
+): Promise<void> {
   if (definition.model && !catalog.models.isKnown(definition.model)) {
     throw invalidInput('model', `unknown or unconfigured model "${definition.model}"`);
   }
   for (const [index, tool] of (definition.tools ?? []).entries()) {
-    if (!catalog.tools.has(tool)) throw invalidInput(`tools.${index}`, `unknown tool "${tool}"`);
+    const problem = await catalog.tools.check(orgId, tool);
+    if (problem) throw invalidInput(`tools.${index}`, problem);
   }
   for (const tool of Object.keys(definition.approvals?.tools ?? {})) {
-    if (!catalog.tools.has(tool)) throw invalidInput(`approvals.tools.${tool}`, `unknown tool "${tool}"`);
+    const problem = await catalog.tools.check(orgId, tool);
+    if (problem) throw invalidInput(`approvals.tools.${tool}`, problem);
   }
 }
 
@@ -79,7 +85,7 @@ export async function createAgent(context: AgentContext, input: CreateAgentInput
   const parsed = createAgentInput.safeParse(input);
   if (!parsed.success) throw fromZodError(parsed.error);
   const { name, ...definition } = parsed.data;
-  checkCatalog(context.services, definition);
+  await checkCatalog(context.services, context.actor.orgId, definition);
   const { services, actor } = context;
   return transact(
     services,
@@ -128,7 +134,7 @@ export async function updateAgent(
   const parsed = updateAgentInput.safeParse(input);
   if (!parsed.success) throw fromZodError(parsed.error);
   const { name, ...changes } = parsed.data;
-  checkCatalog(context.services, changes);
+  await checkCatalog(context.services, context.actor.orgId, changes);
   const { services, actor } = context;
   return transact(services, async (transaction, outbox) => {
     const current = await loadAgent(transaction, actor.orgId, idOrName);

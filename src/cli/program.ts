@@ -5,6 +5,7 @@ import { registerAuditCommand } from './commands/audit.js';
 import { registerBackupCommand } from './commands/backup.js';
 import { registerChatCommand } from './commands/chat.js';
 import { registerKeysCommand } from './commands/keys.js';
+import { registerMcpServerCommand } from './commands/mcp-server.js';
 import { registerMemoryCommand } from './commands/memory.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerMigrateDataCommand } from './commands/migrate-data.js';
@@ -52,6 +53,7 @@ export function createProgram(cli: CliContext): Command {
   registerScheduleCommand(program, cli);
   registerTaskCommand(program, cli);
   registerMemoryCommand(program, cli);
+  registerMcpServerCommand(program, cli);
   for (const command of program.commands) applyToTree(command);
   return program;
 }

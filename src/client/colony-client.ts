@@ -1,6 +1,12 @@
 import { ColonyError } from '../errors/index.js';
 import { ColonyApiError, errorFromResponse, unreachable } from './api-error.js';
 import { followEvents } from './follow-events.js';
+import type {
+  CreateMcpServerInput,
+  McpServer,
+  McpServerPage,
+  UpdateMcpServerInput,
+} from './mcp-server-types.js';
 import type { SseMessage } from './sse-reader.js';
 import type { SubmitTaskInput, Task, TaskDetail, TaskListOptions, TaskPage } from './task-types.js';
 import type {
@@ -116,6 +122,13 @@ export interface ColonyClient {
     history(id: string): Promise<MemoryHistory>;
     /** Soft delete, logged with `reason`. */
     delete(id: string, reason?: string): Promise<Memory>;
+  };
+  mcpServers: {
+    create(input: CreateMcpServerInput): Promise<McpServer>;
+    list(page?: Page): Promise<McpServerPage>;
+    get(idOrName: string): Promise<McpServer>;
+    update(idOrName: string, input: UpdateMcpServerInput): Promise<McpServer>;
+    delete(idOrName: string): Promise<void>;
   };
   tasks: {
     /** Enqueues a task of an API kind (`noop`, `echo`, `sleep`). */
@@ -239,6 +252,15 @@ export function createColonyClient(options: ColonyClientOptions): ColonyClient {
       update: (idOrName, input) => json('PATCH', `/v1/agents/${segment(idOrName)}`, { body: input }),
       delete: async (idOrName) => {
         await send('DELETE', `/v1/agents/${segment(idOrName)}`);
+      },
+    },
+    mcpServers: {
+      create: (input) => json('POST', '/v1/mcp-servers', { body: input }),
+      list: (page = {}) => json('GET', '/v1/mcp-servers', { query: { ...page } }),
+      get: (idOrName) => json('GET', `/v1/mcp-servers/${segment(idOrName)}`),
+      update: (idOrName, input) => json('PATCH', `/v1/mcp-servers/${segment(idOrName)}`, { body: input }),
+      delete: async (idOrName) => {
+        await send('DELETE', `/v1/mcp-servers/${segment(idOrName)}`);
       },
     },
     chats: {

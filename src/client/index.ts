@@ -1,6 +1,12 @@
 export { ColonyApiError, errorFromResponse } from './api-error.js';
 export { type ColonyClient, type ColonyClientOptions, createColonyClient } from './colony-client.js';
 export { type FollowOptions, followEvents, type ReconnectOptions } from './follow-events.js';
+export type {
+  CreateMcpServerInput,
+  McpServer,
+  McpServerPage,
+  UpdateMcpServerInput,
+} from './mcp-server-types.js';
 export { readSse, type SseMessage } from './sse-reader.js';
 export type {
   SubmitTaskInput,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { browserSettings } from './browser-settings.js';
+import { mcpServersSetting, mcpSettings } from './mcp-settings.js';
 import { memorySettings } from './memory-settings.js';
 import { modelsSettings } from './models-settings.js';
 import { booleanish, setting } from './setting.js';
@@ -123,6 +124,8 @@ export const configSchema = z.strictObject({
   memory: memorySettings,
   models: modelsSettings,
   tools: toolsSettings,
+  mcp: mcpSettings,
+  mcpServers: mcpServersSetting,
 });
 
 /** Makes every property and array of `T` read-only, as the loaded config is frozen all the way down. */

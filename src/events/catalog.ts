@@ -81,6 +81,11 @@ export const eventCatalog = {
   'run-succeeded': runEnd,
   'run-failed': runEnd,
   'run-canceled': z.object({ error: text.optional(), reason: text.optional() }),
+  'mcp-server-created': z.object({ name: text, transport: z.enum(['stdio', 'http']) }),
+  'mcp-server-updated': z.object({ name: text, version: z.number() }),
+  'mcp-server-deleted': z.object({ name: text }),
+  /** An MCP server was down, slow or answered garbage: the model got a tool error, the run went on. */
+  'mcp-server-failed': z.object({ server: text, tool: text.optional(), error: text }),
   'tool-call-started': toolCall,
   'tool-call-waiting': toolCall,
   'tool-call-approval-requested': toolCall,

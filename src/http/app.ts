@@ -20,6 +20,7 @@ import { registerAuditRoutes } from './routes/audit.js';
 import { registerChatRoutes } from './routes/chats.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerKeyRoutes } from './routes/keys.js';
+import { registerMcpServerRoutes } from './routes/mcp-servers.js';
 import { registerMemoryRoutes } from './routes/memories.js';
 import { registerMissionRoutes } from './routes/missions.js';
 import { registerOpenAiRoutes } from './routes/openai.js';
@@ -158,5 +159,6 @@ export function createApp(services: HttpServices): ColonyApp {
   registerOpenAiRoutes(app, services);
   registerUiChatRoutes(app, services);
   registerStreamTokenRoutes(app, services, streamTokens);
+  registerMcpServerRoutes(app, services);
   return app;
 }

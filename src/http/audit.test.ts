@@ -162,6 +162,24 @@ const cases: AuditCase[] = [
     call: (h) => h.request('POST', '/v1/stop', { body: { reason: 'drill' } }),
   },
   {
+    route: 'POST /v1/mcp-servers',
+    action: 'mcp-server.create',
+    call: (h) =>
+      h.request('POST', '/v1/mcp-servers', {
+        body: { name: 'audited-mcp', transport: { type: 'http', url: 'http://127.0.0.1:9/mcp' } },
+      }),
+  },
+  {
+    route: 'PATCH /v1/mcp-servers/{id}',
+    action: 'mcp-server.update',
+    call: (h) => h.request('PATCH', '/v1/mcp-servers/audited-mcp', { body: { description: 'edited' } }),
+  },
+  {
+    route: 'DELETE /v1/mcp-servers/{id}',
+    action: 'mcp-server.delete',
+    call: (h) => h.request('DELETE', '/v1/mcp-servers/audited-mcp'),
+  },
+  {
     route: 'DELETE /v1/agents/{id}',
     action: 'agent.delete',
     call: (h, ids) => h.request('DELETE', `/v1/agents/${ids.agentId}`),

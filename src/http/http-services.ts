@@ -4,6 +4,7 @@ import type { AgentChooser } from '../collaboration/index.js';
 import type { Config } from '../config/index.js';
 import type { Actor } from '../context/index.js';
 import type { Authenticate } from '../identity/index.js';
+import type { McpHub } from '../mcp/index.js';
 import type { Metrics } from '../observability/index.js';
 import type { RunResumer, RuntimeServices } from '../runtime/index.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -15,6 +16,8 @@ export interface HttpServices extends RuntimeServices {
   runs: RunScheduler;
   runResumer: RunResumer;
   metrics: Metrics;
+  /** Connections to MCP servers (the registry's use cases forget a server's on edit). */
+  mcp: McpHub;
   /** Per-key request budgets; an in-process limiter when absent. */
   rateLimiter?: RateLimiter;
   /** Picks an agent for a capability (delegation); the expert gate replaces the default. */

@@ -4,7 +4,7 @@ import { coerceError } from '../errors/index.js';
 import { transact } from '../events/index.js';
 import type { ResolvedModel } from '../models/index.js';
 import { toJson } from '../storage/index.js';
-import { toAiSdkTools } from '../tools/index.js';
+import { aiSdkToolsOf } from '../tools/index.js';
 import { recentWindow, stepsToMessages } from './prompt.js';
 import { runEvent } from './run-events.js';
 import type { AssembledContext, ModelStepPayload, Run, RunStep, RuntimeServices } from './run-types.js';
@@ -43,7 +43,9 @@ export async function runModelStep(
 ): Promise<{ payload: ModelStepPayload; costUsd: number }> {
   const messages = [...assembled.messages, ...stepsToMessages(steps)];
   const index = steps.length;
-  const tools = agent.tools.length > 0 ? toAiSdkTools(services.tools, agent.tools) : undefined;
+  const offered =
+    agent.tools.length > 0 ? await services.tools.resolve(run.orgId, agent.tools, signal) : undefined;
+  const tools = offered && offered.size > 0 ? aiSdkToolsOf(offered.values()) : undefined;
   let failure: unknown;
   const result = streamText({
     model: resolved.model,

@@ -87,7 +87,8 @@ export async function advanceToolCall(
 ): Promise<'done' | 'waiting'> {
   if (existing && ['completed', 'failed', 'rejected'].includes(existing.status)) return 'done';
   if (existing?.status === 'awaiting-approval') return 'waiting';
-  const tool = agent.tools.includes(call.toolName) ? services.tools.get(call.toolName) : undefined;
+  // The agent's list as it resolves now: a tool of an MCP server that was removed is not available.
+  const tool = (await services.tools.resolve(run.orgId, agent.tools, signal)).get(call.toolName);
   const base = { id: existing?.id, index: existing?.index ?? nextIndex(), call };
   if (!tool) {
     const error = `the tool "${call.toolName}" is not available to this agent`;

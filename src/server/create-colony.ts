@@ -6,6 +6,7 @@ import { createEventBus } from '../events/index.js';
 import { createRateLimiter, createRedisRateLimiter, type HttpServices } from '../http/index.js';
 import { createAuthenticator } from '../identity/index.js';
 import { createIdGenerator, systemClock } from '../kernel/index.js';
+import { configServersOf, createMcpHub, createMcpToolSource } from '../mcp/index.js';
 import {
   createMemoryRunHooks,
   createMemoryRuntime,
@@ -90,6 +91,7 @@ export async function createColony(options: CreateColonyOptions): Promise<Colony
   }
   const base = { database, bus: createEventBus(), clock: systemClock, ids: createIdGenerator(), logger };
   const memoryConfig = config.memory;
+  const mcp = createMcpHub(config.mcp, base.clock, configServersOf(config.mcpServers));
   const memory = createMemoryRuntime(base);
   const runtime: MemoryWiringServices = {
     ...base,
@@ -104,6 +106,7 @@ export async function createColony(options: CreateColonyOptions): Promise<Colony
     runHooks: {},
   };
   runtime.runHooks = createMemoryRunHooks(runtime, memoryConfig);
+  runtime.tools.addSource(createMcpToolSource(base, mcp));
   for (const tool of Object.values(
     createMemoryTools(runtime, undefined, { anonymousScope: memoryConfig.anonymousScope }),
   )) {
@@ -115,6 +118,7 @@ export async function createColony(options: CreateColonyOptions): Promise<Colony
   const services: HttpServices = {
     ...runtime,
     config,
+    mcp,
     authenticate: createAuthenticator(runtime),
     runs: createRunScheduler(runtime, wake),
     runResumer: createRunResumer(runtime, wake),
@@ -184,6 +188,7 @@ export async function createColony(options: CreateColonyOptions): Promise<Colony
       await scheduler?.stop();
       await workers?.stop({ drainMs: config.shutdownGraceMs });
       await memory.close();
+      await mcp.close();
       await services.rateLimiter?.close();
       await database.close();
       removeRunCancelHook();

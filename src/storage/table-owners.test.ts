@@ -43,9 +43,15 @@ const owners: Record<string, string> = {
   routing_decision_log: 'orchestration',
   agent_performance: 'orchestration',
   idempotency_record: 'idempotency',
+  mcp_server: 'mcp',
 };
 
-const tables = ['storage/schema.ts', 'storage/schema-collaboration.ts', 'storage/schema-idempotency.ts']
+const tables = [
+  'storage/schema.ts',
+  'storage/schema-collaboration.ts',
+  'storage/schema-idempotency.ts',
+  'storage/schema-mcp.ts',
+]
   .flatMap((path) => schemaTables(parseSource(path)))
   .sort();
 

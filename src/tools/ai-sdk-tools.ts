@@ -1,5 +1,7 @@
-import { type ToolSet, tool } from 'ai';
+import type { JSONSchema7 } from '@ai-sdk/provider';
+import { jsonSchema, type ToolSet, tool } from 'ai';
 import { ColonyError } from '../errors/index.js';
+import type { ToolDefinition } from './tool-definition.js';
 import type { ToolRegistry } from './tool-registry.js';
 
 /**
@@ -16,7 +18,21 @@ export function toAiSdkTools(registry: ToolRegistry, names: string[]): ToolSet {
   for (const name of names) {
     const definition = registry.get(name);
     if (definition === undefined) throw new ColonyError('invalid_input', `unknown tool "${name}"`);
-    tools[name] = tool({ description: definition.description, inputSchema: definition.inputSchema });
+    tools[name] = aiSdkToolOf(definition);
   }
   return tools;
+}
+
+/** The AI SDK tool set of resolved definitions (`ToolRegistry.resolve`), keyed by their names. */
+export function aiSdkToolsOf(definitions: Iterable<ToolDefinition>): ToolSet {
+  const tools: ToolSet = {};
+  for (const definition of definitions) tools[definition.name] = aiSdkToolOf(definition);
+  return tools;
+}
+
+function aiSdkToolOf(definition: ToolDefinition) {
+  const inputSchema = definition.modelInputSchema
+    ? jsonSchema(definition.modelInputSchema as JSONSchema7)
+    : definition.inputSchema;
+  return tool({ description: definition.description, inputSchema });
 }

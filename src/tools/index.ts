@@ -1,4 +1,4 @@
-export { toAiSdkTools } from './ai-sdk-tools.js';
+export { aiSdkToolsOf } from './ai-sdk-tools.js';
 export { agentApprovalsSchema, needsApproval } from './approval-policy.js';
 export { httpEndpointsSchema } from './http/http-endpoint.js';
 export {
@@ -9,3 +9,4 @@ export {
   waitForResult,
 } from './tool-definition.js';
 export { createToolRegistry, type ToolRegistry } from './tool-registry.js';
+export type { ToolSource } from './tool-source.js';

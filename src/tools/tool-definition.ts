@@ -1,6 +1,9 @@
 import type { z } from 'zod';
 import type { HttpEndpoints } from './http/http-endpoint.js';
 
+/** A JSON Schema object, as a remote tool describes its input. */
+export type JsonSchemaObject = Record<string, unknown>;
+
 /** What a tool sees of the run that calls it. */
 export interface ToolContext {
   /** Aborts when the run is canceled or the worker shuts down. */
@@ -47,6 +50,8 @@ export interface ToolDefinition<Input = unknown, Output = unknown> {
   /** Shown to the model. */
   description: string;
   inputSchema: z.ZodType<Input>;
+  /** The JSON Schema shown to the model instead of `inputSchema`'s (a tool described elsewhere: MCP). */
+  modelInputSchema?: JsonSchemaObject;
   /** True when a human must approve this call before it runs (unless the agent's policy says otherwise). */
   requiresApproval(input: Input): boolean;
   /**

@@ -18,6 +18,7 @@ import { memory } from './0003-memory.js';
 import { orchestration } from './0004-orchestration.js';
 import { collaboration } from './0005-collaboration.js';
 import { idempotency } from './0006-idempotency.js';
+import { mcpServers } from './0007-mcp-servers.js';
 import { agentToolSettings } from './0008-agent-tool-settings.js';
 import { schedules } from './0011-schedules.js';
 
@@ -28,6 +29,7 @@ export const migrations: readonly Migration[] = [
   orchestration,
   collaboration,
   idempotency,
+  mcpServers,
   agentToolSettings,
   schedules,
 ];
