@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { maxMemoryQueryChars } from '../kernel/index.js';
+import { rankCandidates } from './fusion.js';
 import { parseInput, scopeSchema, tagsSchema } from './memory-input.js';
 import { stem } from './offline-embedder.js';
 import { loadRows, loadTags, type MemoryRow, toMemory } from './rows.js';
@@ -52,16 +53,6 @@ export function computeSignals(
     importance: Number(row.importance),
     frequency: Math.min(1, Math.log1p(Number(row.access_count)) / Math.log1p(settings.frequencySaturation)),
   };
-}
-
-export function fuse(signals: MemorySignals, weights: SignalWeights): number {
-  return (
-    weights.semantic * signals.semantic +
-    weights.lexical * signals.lexical +
-    weights.recency * signals.recency +
-    weights.importance * signals.importance +
-    weights.frequency * signals.frequency
-  );
 }
 
 /** The query terms a content contains, compared by crude stem prefix ("running" ~ "run"). */
@@ -120,7 +111,8 @@ export function explain(
  * `max(50, limit × candidateMultiplier)` by cosine (in-process per-scope vector index) and by
  * BM25 / ts_rank (database full text); each is scored
  * `Σ weight × signal` and the best `limit` returned with their signals and a "why".
- * Access statistics of the returned memories are recorded in a buffer, flushed every second.
+ * Searching records no access: only use in a prompt or an explicit read does (`recordUse`), so
+ * asking the same question twice ranks the same.
  *
  * @example
  * const hits = await searchMemories(context, { query: 'what editor do I use?', scopes, limit: 5 });
@@ -197,7 +189,7 @@ export async function searchMemories(context: MemoryContext, input: SearchInput)
   const rows = await loadRows(db, orgId, candidateIds);
   const visible = new Set(scopes.map((scope) => `${scope.kind}\u0000${scope.id}`));
   const types = parsed.types ? new Set<string>(parsed.types) : null;
-  const scored = rows
+  const candidates = rows
     .filter((row) => {
       if (row.deleted_at !== null || !visible.has(`${row.scope_kind}\u0000${row.scope_id}`)) return false;
       if (
@@ -222,10 +214,11 @@ export async function searchMemories(context: MemoryContext, input: SearchInput)
         recencyHalfLifeMs: halfLife,
         frequencySaturation: settings.frequencySaturation,
       });
-      return { row, signals, matched, score: fuse(signals, weights) };
+      const coversQuery = terms.length > 0 && matched.length === terms.length;
+      return { id: row.id, row, signals, matched, coversQuery };
     })
-    .sort((a, b) => b.score - a.score || Number(b.row.created_at) - Number(a.row.created_at))
-    .slice(0, parsed.limit);
+    .sort((a, b) => Number(b.row.created_at) - Number(a.row.created_at));
+  const scored = rankCandidates(candidates, weights).slice(0, parsed.limit);
 
   const tags = await loadTags(
     db,
@@ -236,9 +229,5 @@ export async function searchMemories(context: MemoryContext, input: SearchInput)
     if (row.superseded_by !== null) why += ` (superseded by ${row.superseded_by})`;
     return { memory: toMemory(row, tags.get(row.id) ?? []), score, signals, why };
   });
-  runtime.access.record(
-    hits.map((hit) => hit.memory.id),
-    now,
-  );
   return hits;
 }

@@ -264,7 +264,10 @@ export function registerMemoryRoutes(app: ColonyApp, httpServices: HttpServices)
     return http.json({ hits }, 200);
   });
   app.openapi(get, async (http) =>
-    http.json(await getMemory(contextOf(http, services), http.req.valid('param').id), 200),
+    http.json(
+      await getMemory(contextOf(http, services), http.req.valid('param').id, { countAccess: true }),
+      200,
+    ),
   );
   app.openapi(history, async (http) =>
     http.json(await memoryHistory(contextOf(http, services), http.req.valid('param').id), 200),
