@@ -1,3 +1,4 @@
+export { searchScopes } from './default-scopes.js';
 export { extractMemories } from './extraction.js';
 export { importMemories } from './import.js';
 export { addMemory, deleteMemory, getMemory, type MemoryHistory, memoryHistory } from './memories.js';

@@ -23,7 +23,7 @@ const weightsSchema = z
 
 export const searchInputSchema = z.object({
   query: z.string().trim().min(1).max(maxMemoryQueryChars),
-  scopes: z.array(scopeSchema).min(1).max(20),
+  scopes: z.array(scopeSchema).min(1).max(50),
   types: z.array(z.enum(memoryTypes)).max(7).optional(),
   tags: tagsSchema.optional(),
   from: z.number().int().nonnegative().optional(),

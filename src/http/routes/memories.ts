@@ -11,10 +11,10 @@ import {
   maxTags,
   memoryHistory,
   memoryTypes,
-  parseScopeList,
   parseSingleScope,
   scopeKinds,
   searchMemories,
+  searchScopes,
 } from '../../memory/index.js';
 import type { HttpServices } from '../http-services.js';
 import {
@@ -137,7 +137,7 @@ const commaList = (what: string, allowed?: readonly string[]) =>
 const searchQuery = z.object({
   q: z.string().trim().min(1).max(maxMemoryQueryChars),
   scope: commaList('scope').describe(
-    'comma-separated `kind:id`; `org` and `user` alone mean the caller’s own (default: org + own user)',
+    'comma-separated `kind:id`; `org` and `user` alone mean the caller’s own (default: the org, the caller’s own user, and the 48 most recently written agent and chat scopes of the org)',
   ),
   type: commaList('type', memoryTypes).describe('comma-separated memory types'),
   tag: commaList('tag').describe('comma-separated tags (a memory with any of them matches)'),
@@ -255,7 +255,7 @@ export function registerMemoryRoutes(app: ColonyApp, httpServices: HttpServices)
     const tagList = splitList(query.tag);
     const hits = await searchMemories(context, {
       query: query.q,
-      scopes: parseScopeList(context.actor, query.scope),
+      scopes: await searchScopes(context, query.scope),
       ...(types ? { types } : {}),
       ...(tagList ? { tags: tagList } : {}),
       ...(query.limit ? { limit: query.limit } : {}),
