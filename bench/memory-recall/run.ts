@@ -26,13 +26,18 @@ const { values: args } = parseArgs({
 });
 const dialect = args.database === 'postgres' ? 'postgres' : 'sqlite';
 
-type Mode = Pick<SearchInput, 'weights'>;
+type Mode = Pick<SearchInput, 'weights' | 'neighbourTurns' | 'periodFromQuery'>;
+const alone = { neighbourTurns: false, periodFromQuery: false };
 const modes: Record<string, Mode> = {
-  'lexical only': { weights: { semantic: 0, lexical: 1, recency: 0, importance: 0, frequency: 0 } },
+  'lexical only': { ...alone, weights: { semantic: 0, lexical: 1, recency: 0, importance: 0, frequency: 0 } },
   'vector only (offline embedder)': {
+    ...alone,
     weights: { semantic: 1, lexical: 0, recency: 0, importance: 0, frequency: 0 },
   },
-  'fused (defaults)': {},
+  'fused (five signals)': alone,
+  'fused + period named in the query': { neighbourTurns: false },
+  'fused + neighbour turns': { periodFromQuery: false },
+  'fused + both (defaults)': {},
 };
 
 const test = await createTestDatabase(dialect);

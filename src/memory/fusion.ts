@@ -3,12 +3,17 @@ import type { MemorySignals, SignalWeights } from './types.js';
 /** The position no lower than which each query signal's best strong candidate is returned. */
 export const guardedRank = 3;
 
+/** Added to the score of a memory that happened in the period the query names ("in May 2023"). */
+export const periodBoost = 0.3;
+
 /** One candidate's signals and how many of the query's terms it contains. */
 export interface FusionCandidate {
   id: string;
   signals: MemorySignals;
   /** True when the candidate contains every query term (a strong lexical hit). */
   coversQuery: boolean;
+  /** Added to the weighted sum (the period boost). */
+  boost?: number;
 }
 
 /** Σ weight × signal over the five calibrated (0–1) signals. */
@@ -48,7 +53,7 @@ export function rankCandidates<C extends FusionCandidate>(
   weights: SignalWeights,
 ): Array<C & { score: number }> {
   const ranked = candidates
-    .map((candidate) => ({ ...candidate, score: fuse(candidate.signals, weights) }))
+    .map((candidate) => ({ ...candidate, score: fuse(candidate.signals, weights) + (candidate.boost ?? 0) }))
     .sort((a, b) => b.score - a.score);
   const lexical = weights.lexical > 0 ? best(ranked, 'lexical') : undefined;
   const semantic = weights.semantic > 0 ? best(ranked, 'semantic') : undefined;

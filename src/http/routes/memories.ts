@@ -52,6 +52,13 @@ const memorySchema = z
     embeddingModel: z.string().nullable(),
     sourceMessageIds: z.array(z.string()),
     runId: z.string().nullable(),
+    occurredAt: z
+      .number()
+      .describe('when what it describes happened (epoch ms); createdAt is when it was recorded'),
+    previousTurnId: z
+      .string()
+      .nullable()
+      .describe('episodic turns: the memory of the previous turn of the conversation'),
     validFrom: z.number(),
     validTo: z.number().nullable(),
     supersededBy: z.string().nullable(),
@@ -106,6 +113,13 @@ const createBody = withIdempotencyKey(
       tags: z.array(z.string().trim().min(1).max(maxTagLength)).max(maxTags).optional(),
       pinned: z.boolean().optional(),
       validTo: z.number().int().nonnegative().nullable().optional(),
+      occurredAt: z
+        .number()
+        .int()
+        .nonnegative()
+        .max(8_640_000_000_000_000)
+        .optional()
+        .describe('when what it describes happened (epoch ms); default: now, when it is recorded'),
     })
     .strict(),
 ).openapi('CreateMemory');
@@ -143,6 +157,18 @@ const searchQuery = z.object({
   tag: commaList('tag').describe('comma-separated tags (a memory with any of them matches)'),
   limit: z.coerce.number().int().min(1).max(100).optional(),
   includeInvalid: z.enum(['true', 'false']).optional().describe('include superseded and expired memories'),
+  occurredFrom: z.coerce
+    .number()
+    .int()
+    .nonnegative()
+    .optional()
+    .describe('only memories that happened at or after (epoch ms)'),
+  occurredTo: z.coerce
+    .number()
+    .int()
+    .nonnegative()
+    .optional()
+    .describe('only memories that happened at or before (epoch ms)'),
 });
 
 function splitList(value: string | undefined): string[] | undefined {
@@ -260,6 +286,8 @@ export function registerMemoryRoutes(app: ColonyApp, httpServices: HttpServices)
       ...(tagList ? { tags: tagList } : {}),
       ...(query.limit ? { limit: query.limit } : {}),
       includeInvalid: query.includeInvalid === 'true',
+      ...(query.occurredFrom === undefined ? {} : { occurredFrom: query.occurredFrom }),
+      ...(query.occurredTo === undefined ? {} : { occurredTo: query.occurredTo }),
     });
     return http.json({ hits }, 200);
   });

@@ -18,6 +18,7 @@ import { memory } from './0003-memory.js';
 import { orchestration } from './0004-orchestration.js';
 import { collaboration } from './0005-collaboration.js';
 import { idempotency } from './0006-idempotency.js';
+import { memoryTimeAndTurns } from './0010-memory-time-and-turns.js';
 
 export const migrations: readonly Migration[] = [
   foundation,
@@ -26,4 +27,5 @@ export const migrations: readonly Migration[] = [
   orchestration,
   collaboration,
   idempotency,
+  memoryTimeAndTurns,
 ];
