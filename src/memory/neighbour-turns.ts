@@ -38,15 +38,14 @@ export async function withNeighbourTurns(
   );
   const [previous, next] = await Promise.all([
     loadRows(db, orgId, previousIds),
-    db
-      .selectFrom('memory')
-      .select(memoryColumns)
-      .where('org_id', '=', orgId)
-      .where('previous_turn_id', 'in', topIds)
-      .execute(),
+    // By the previous_turn_id index alone (an org_id condition lets SQLite pick the org's scope
+    // index and walk every row of the org); rows of another org are dropped below.
+    db.selectFrom('memory').select(memoryColumns).where('previous_turn_id', 'in', topIds).execute(),
   ]);
   const byId = new Map(ranked.map((entry) => [entry.row.id, entry]));
-  const rowsById = new Map([...previous, ...next].map((row) => [row.id, row]));
+  const rowsById = new Map(
+    [...previous, ...next].filter((row) => row.org_id === orgId).map((row) => [row.id, row]),
+  );
   const entries = new Map(byId);
   for (const hit of top) {
     const beside = [...rowsById.values()].filter(
