@@ -119,7 +119,7 @@ export async function compactConversation(
   const cursor = Number(conversation.message_cursor);
   const rows = await db
     .selectFrom('message')
-    .select(['id', 'seq', 'role', 'author_kind', 'content'])
+    .select(['id', 'seq', 'role', 'author_kind', 'content', 'created_at'])
     .where('conversation_id', '=', parsed.conversationId)
     .where('org_id', '=', orgId)
     .where('seq', '>', cursor)
@@ -142,6 +142,7 @@ export async function compactConversation(
       ? row.role
       : 'tool') as ConversationMessage['role'],
     content: row.content,
+    at: Number(row.created_at),
     injected: row.author_kind === 'system',
   }));
   const factsScope: MemoryScope =

@@ -7,6 +7,7 @@ import { authorizeScopes, scopesForTurn } from './scopes.js';
 import { searchMemories } from './search.js';
 import { estimateTokens, markInjected, searchQueryOf } from './text.js';
 import type { Memory, MemoryHit, MemoryScope } from './types.js';
+import { recordUse } from './usage.js';
 
 export const assembleInputSchema = z.object({
   agentId: z.string().min(1).max(200),
@@ -122,5 +123,6 @@ export async function assembleMemoryContext(
   if (pinned.length > 0) sections.push(header, ...pinned.map(line));
   if (retrieved.length > 0) sections.push(retrievedHeader, ...retrieved.map((hit) => line(hit.memory)));
   const text = sections.length > 0 ? markInjected(sections.join('\n')) : '';
+  recordUse(context, [...pinned, ...retrieved.map((hit) => hit.memory)]);
   return { pinned, retrieved, text, tokens: estimateTokens(text) };
 }

@@ -17,6 +17,7 @@ import type { MemoryContext } from './runtime.js';
 import { memoryRuntime } from './runtime.js';
 import { authorizeScopes } from './scopes.js';
 import { contentHash, stripInjected } from './text.js';
+import { formatDay, resolveRelativeDate } from './time-expressions.js';
 import type { MemoryScope, WriteResult } from './types.js';
 import { applyWrites, type PreparedWrite, prepareWrites } from './write.js';
 
@@ -26,6 +27,8 @@ export const conversationMessageSchema = z.object({
   content: z.string(),
   /** True when the whole message is text Colony injected (memories, summaries): never extracted. */
   injected: z.boolean().optional(),
+  /** When the message was sent (epoch ms); relative dates in it are resolved against this. */
+  at: z.number().int().nonnegative().optional(),
 });
 export type ConversationMessage = z.infer<typeof conversationMessageSchema>;
 
@@ -101,6 +104,15 @@ async function extractWithModel(
   return facts;
 }
 
+/** A fact with the relative date it names made absolute: "… yesterday." → "… yesterday (14 May 2023)." */
+function datedFact(content: string, phrase: string, at: number): string {
+  const index = content.toLowerCase().indexOf(phrase.toLowerCase());
+  const date = ` (${formatDay(at)})`;
+  if (index < 0) return `${content.replace(/[.!?]*$/, '')}${date}.`;
+  const end = index + phrase.length;
+  return `${content.slice(0, end)}${date}${content.slice(end)}`;
+}
+
 /**
  * Plans what a span of messages adds: every user/assistant turn as an `episodic` memory (raw,
  * keyed by message id), plus typed facts from a real model's structured output or, offline, from
@@ -122,7 +134,12 @@ export async function planExtraction(
     .filter(
       (message) => (message.role === 'user' || message.role === 'assistant') && message.injected !== true,
     )
-    .map((message) => ({ id: message.id, role: message.role, text: stripInjected(message.content) }))
+    .map((message) => ({
+      id: message.id,
+      role: message.role,
+      text: stripInjected(message.content),
+      at: message.at ?? context.services.clock.now(),
+    }))
     .filter((message) => message.text.length > 0);
   let modelFacts: Map<string, ExtractedFact[]> | null = null;
   if (isRealModel(input.model)) {
@@ -138,10 +155,13 @@ export async function planExtraction(
   const plan: ExtractionPlan = { inputs: [], hashes: [] };
   const perTurnFacts = Math.max(0, settings.maxMemoriesPerTurn - 1);
   for (const message of eligible) {
+    const named = resolveRelativeDate(message.text, message.at);
+    const occurredAt = named?.at ?? message.at;
     plan.inputs.push(
       parseInput(memoryInputSchema, {
         scope: input.scopes.turns,
         type: 'episodic',
+        occurredAt,
         content: truncateText(`${message.role}: ${message.text}`, maxContentLength),
         importance: message.role === 'user' ? 0.3 : 0.2,
         sourceMessageIds: [message.id],
@@ -158,7 +178,11 @@ export async function planExtraction(
       const parsed = memoryInputSchema.safeParse({
         scope: input.scopes.facts,
         type: fact.type,
-        content: truncateText(fact.content, maxContentLength),
+        content: truncateText(
+          named ? datedFact(fact.content, named.phrase, named.at) : fact.content,
+          maxContentLength,
+        ),
+        occurredAt,
         importance: fact.importance,
         tags: fact.tags,
         pinned: fact.pinned,
@@ -200,6 +224,7 @@ export async function prepareExtraction(
   const plan = await planExtraction(context, input);
   return prepareWrites(context, plan.inputs, {
     hashes: plan.hashes,
+    linkTurns: true,
     model: input.model,
     reason: 'extracted',
   });

@@ -99,6 +99,8 @@ export async function importMemories(
           last_accessed_at: null,
           pinned: input.pinned ? 1 : 0,
           doc_id: docIds[position] ?? null,
+          occurred_at: input.occurredAt ?? now,
+          previous_turn_id: null,
           deleted_at: null,
           created_by: context.actor.id,
           created_at: now,

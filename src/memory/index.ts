@@ -1,3 +1,4 @@
+export { searchScopes } from './default-scopes.js';
 export { extractMemories } from './extraction.js';
 export { importMemories } from './import.js';
 export { addMemory, deleteMemory, getMemory, type MemoryHistory, memoryHistory } from './memories.js';
@@ -6,7 +7,7 @@ export { ensureConsolidationSchedules, memoryTaskHandlers } from './memory-tasks
 export { createMemoryTools } from './memory-tools.js';
 export { createMemoryRunHooks, type MemoryWiringServices } from './run-hooks.js';
 export { createMemoryRuntime, type MemoryServices } from './runtime.js';
-export { defaultWriteScope, parseScopeList, parseSingleScope } from './scope-selection.js';
+export { defaultWriteScope, parseSingleScope } from './scope-selection.js';
 export { searchMemories } from './search.js';
 export type {
   Memory,
@@ -14,7 +15,6 @@ export type {
   MemoryLogEntry,
   MemoryScope,
   MemoryType,
-  SignalWeights,
   WriteResult,
 } from './types.js';
 export { memoryTypes, scopeKinds } from './types.js';

@@ -18,6 +18,7 @@ import type { MemoryContext } from './runtime.js';
 import { memoryRuntime } from './runtime.js';
 import { authorizeScopes, canSeeScope, scopeKey } from './scopes.js';
 import type { Memory, MemoryLogEntry, WriteResult } from './types.js';
+import { recordUse } from './usage.js';
 import { applyWrites, prepareWrites } from './write.js';
 
 /**
@@ -83,16 +84,21 @@ async function visibleRow(context: MemoryContext, id: string, includeDeleted: bo
   return row;
 }
 
-/** One memory by id. Deleted memories are `not_found` unless `includeDeleted`. */
+/**
+ * One memory by id. Deleted memories are `not_found` unless `includeDeleted`; `countAccess` counts
+ * the read as a use (an explicit read by a caller, not an internal lookup).
+ */
 export async function getMemory(
   context: MemoryContext,
   id: string,
-  options: { includeDeleted?: boolean } = {},
+  options: { includeDeleted?: boolean; countAccess?: boolean } = {},
 ): Promise<Memory> {
   await authorizeScopes(context, [], 'read');
   const row = await visibleRow(context, id, options.includeDeleted ?? false);
   const tags = await loadTags(context.services.database.db, [row.id]);
-  return toMemory(row, tags.get(row.id) ?? []);
+  const memory = toMemory(row, tags.get(row.id) ?? []);
+  if (options.countAccess) recordUse(context, [memory]);
+  return memory;
 }
 
 export interface MemoryHistory {

@@ -27,6 +27,8 @@ export const memoryInputSchema = z.object({
   subject: z.string().trim().min(1).max(200).nullable().optional(),
   sourceMessageIds: z.array(z.string().min(1).max(200)).max(100).default([]),
   runId: z.string().min(1).max(200).nullable().default(null),
+  /** When what it describes happened (default: now, the time it is recorded). */
+  occurredAt: z.number().int().nonnegative().optional(),
   validFrom: z.number().int().nonnegative().optional(),
   validTo: z.number().int().nonnegative().nullable().default(null),
 });

@@ -78,7 +78,7 @@ export function createMemoryExtractHandler(
     const turn = await loadRunTurn(db, runId);
     const rows = await db
       .selectFrom('message')
-      .select(['id', 'role', 'author_kind', 'content'])
+      .select(['id', 'role', 'author_kind', 'content', 'created_at'])
       .where('conversation_id', '=', turn.chatId)
       .where((builder) => builder.or([builder('id', '=', turn.trigger.id), builder('run_id', '=', runId)]))
       .orderBy('seq', 'asc')

@@ -9,6 +9,7 @@ import type { MemoryContext, MemoryRuntime } from './runtime.js';
 import { scopesForTurn } from './scopes.js';
 import { searchMemories } from './search.js';
 import { type MemoryScope, memoryTypes } from './types.js';
+import { recordUse } from './usage.js';
 
 /** Who a tool call acts for: the run's agent, chat and (when known) user. */
 export interface MemoryToolScope {
@@ -165,6 +166,10 @@ export function createMemoryTools(
           types: parsed.types,
           limit: parsed.limit,
         });
+        recordUse(
+          context,
+          hits.map((hit) => hit.memory),
+        );
         return {
           memories: hits.map((hit) => ({
             id: hit.memory.id,

@@ -1,3 +1,4 @@
+import { splitSentences } from './sentences.js';
 import type { MemoryType } from './types.js';
 
 /** A memory found in one message, before scope and dedup. */
@@ -161,14 +162,6 @@ const rules: Rule[] = [
   },
 ];
 
-/** Splits text into sentences (., !, ? or line breaks). */
-export function sentences(text: string): string[] {
-  return text
-    .split(/(?<=[.!?])\s+|\n+/)
-    .map((sentence) => sentence.trim())
-    .filter((sentence) => sentence.length > 0);
-}
-
 /**
  * The deterministic extractor used when no real model is available: first-person statements
  * ("my X is Y", "I prefer…", "remember that…", "I need to…", "always/never…", "X works at Y",
@@ -176,7 +169,7 @@ export function sentences(text: string): string[] {
  */
 export function extractFactsOffline(text: string, limit: number): ExtractedFact[] {
   const facts: ExtractedFact[] = [];
-  for (const sentence of sentences(text)) {
+  for (const sentence of splitSentences(text)) {
     if (facts.length >= limit) break;
     if (sentence.endsWith('?')) continue;
     for (const rule of rules) {

@@ -68,7 +68,14 @@ export function toConversationMessage(row: {
   role: string;
   author_kind: string;
   content: string;
+  created_at?: number;
 }): ConversationMessage {
   const role = row.role === 'user' || row.role === 'assistant' || row.role === 'system' ? row.role : 'tool';
-  return { id: row.id, role, content: row.content, injected: row.author_kind === 'system' };
+  return {
+    id: row.id,
+    role,
+    content: row.content,
+    injected: row.author_kind === 'system',
+    ...(row.created_at === undefined ? {} : { at: Number(row.created_at) }),
+  };
 }

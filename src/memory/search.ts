@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { maxMemoryQueryChars } from '../kernel/index.js';
+import { periodBoost, rankCandidates } from './fusion.js';
 import { parseInput, scopeSchema, tagsSchema } from './memory-input.js';
+import { type RankedEntry, withNeighbourTurns } from './neighbour-turns.js';
 import { stem } from './offline-embedder.js';
 import { loadRows, loadTags, type MemoryRow, toMemory } from './rows.js';
 import type { MemoryContext, MemorySettings } from './runtime.js';
 import { memoryRuntime } from './runtime.js';
 import { authorizeScopes, scopeKey } from './scopes.js';
 import { contentWords, lexicalTerms } from './text.js';
+import { periodOfQuery, type TimeRange } from './time-expressions.js';
 import type { MemoryHit, MemorySignals, SignalWeights } from './types.js';
 import { memoryTypes } from './types.js';
 
@@ -22,7 +25,7 @@ const weightsSchema = z
 
 export const searchInputSchema = z.object({
   query: z.string().trim().min(1).max(maxMemoryQueryChars),
-  scopes: z.array(scopeSchema).min(1).max(20),
+  scopes: z.array(scopeSchema).min(1).max(50),
   types: z.array(z.enum(memoryTypes)).max(7).optional(),
   tags: tagsSchema.optional(),
   from: z.number().int().nonnegative().optional(),
@@ -33,6 +36,13 @@ export const searchInputSchema = z.object({
   /** Per-call (per-agent) weights, merged over the runtime's defaults. */
   weights: weightsSchema.optional(),
   recencyHalfLifeMs: z.number().positive().optional(),
+  /** Only memories that happened (`occurredAt`) in `[occurredFrom, occurredTo]`. */
+  occurredFrom: z.number().int().nonnegative().optional(),
+  occurredTo: z.number().int().nonnegative().optional(),
+  /** Boost memories that happened in a period the query names ("in May 2023", "last week"). */
+  periodFromQuery: z.boolean().default(true),
+  /** Let episodic hits bring their previous and next turns (scored windows, same `limit`). */
+  neighbourTurns: z.boolean().default(true),
 });
 export type SearchInput = z.input<typeof searchInputSchema>;
 
@@ -54,14 +64,9 @@ export function computeSignals(
   };
 }
 
-export function fuse(signals: MemorySignals, weights: SignalWeights): number {
-  return (
-    weights.semantic * signals.semantic +
-    weights.lexical * signals.lexical +
-    weights.recency * signals.recency +
-    weights.importance * signals.importance +
-    weights.frequency * signals.frequency
-  );
+function inside(row: MemoryRow, period: TimeRange): boolean {
+  const occurred = Number(row.occurred_at ?? row.created_at);
+  return occurred >= period.from && occurred < period.to;
 }
 
 /** The query terms a content contains, compared by crude stem prefix ("running" ~ "run"). */
@@ -120,7 +125,8 @@ export function explain(
  * `max(50, limit × candidateMultiplier)` by cosine (in-process per-scope vector index) and by
  * BM25 / ts_rank (database full text); each is scored
  * `Σ weight × signal` and the best `limit` returned with their signals and a "why".
- * Access statistics of the returned memories are recorded in a buffer, flushed every second.
+ * Searching records no access: only use in a prompt or an explicit read does (`recordUse`), so
+ * asking the same question twice ranks the same.
  *
  * @example
  * const hits = await searchMemories(context, { query: 'what editor do I use?', scopes, limit: 5 });
@@ -197,48 +203,59 @@ export async function searchMemories(context: MemoryContext, input: SearchInput)
   const rows = await loadRows(db, orgId, candidateIds);
   const visible = new Set(scopes.map((scope) => `${scope.kind}\u0000${scope.id}`));
   const types = parsed.types ? new Set<string>(parsed.types) : null;
-  const scored = rows
-    .filter((row) => {
-      if (row.deleted_at !== null || !visible.has(`${row.scope_kind}\u0000${row.scope_id}`)) return false;
-      if (
-        !parsed.includeInvalid &&
-        (row.superseded_by !== null || (row.valid_to !== null && Number(row.valid_to) <= now))
-      ) {
-        return false;
-      }
-      if (types && !types.has(row.type)) return false;
-      if (allowedIds && !allowedIds.has(row.id)) return false;
-      const created = Number(row.created_at);
-      return (
-        !(parsed.from !== undefined && created < parsed.from) &&
-        !(parsed.to !== undefined && created > parsed.to)
-      );
-    })
+  const eligible = (row: MemoryRow) => {
+    if (row.deleted_at !== null || !visible.has(`${row.scope_kind}\u0000${row.scope_id}`)) return false;
+    if (
+      !parsed.includeInvalid &&
+      (row.superseded_by !== null || (row.valid_to !== null && Number(row.valid_to) <= now))
+    ) {
+      return false;
+    }
+    if (types && !types.has(row.type)) return false;
+    if (allowedIds && !allowedIds.has(row.id)) return false;
+    const created = Number(row.created_at);
+    const occurred = Number(row.occurred_at ?? row.created_at);
+    return (
+      !(parsed.from !== undefined && created < parsed.from) &&
+      !(parsed.to !== undefined && created > parsed.to) &&
+      !(parsed.occurredFrom !== undefined && occurred < parsed.occurredFrom) &&
+      !(parsed.occurredTo !== undefined && occurred > parsed.occurredTo)
+    );
+  };
+  const period = parsed.periodFromQuery ? periodOfQuery(parsed.query, now) : null;
+  const signalsOf = (row: MemoryRow, semanticValue: number, lexical: number) =>
+    computeSignals(row, semanticValue, lexical, now, {
+      recencyHalfLifeMs: halfLife,
+      frequencySaturation: settings.frequencySaturation,
+    });
+  const candidates = rows
+    .filter(eligible)
     .map((row) => {
       const matched = matchedTerms(terms, row.content);
       const rank = lexicalRank.get(row.id) ?? 0;
       const lexical = terms.length > 0 ? rank * (matched.length / terms.length) : 0;
-      const signals = computeSignals(row, semantic.get(row.id) ?? 0, lexical, now, {
-        recencyHalfLifeMs: halfLife,
-        frequencySaturation: settings.frequencySaturation,
-      });
-      return { row, signals, matched, score: fuse(signals, weights) };
+      const signals = signalsOf(row, semantic.get(row.id) ?? 0, lexical);
+      const coversQuery = terms.length > 0 && matched.length === terms.length;
+      const boost = period !== null && inside(row, period) ? periodBoost : 0;
+      return { id: row.id, row, signals, matched, coversQuery, boost };
     })
-    .sort((a, b) => b.score - a.score || Number(b.row.created_at) - Number(a.row.created_at))
-    .slice(0, parsed.limit);
+    .sort((a, b) => Number(b.row.created_at) - Number(a.row.created_at));
+  const ranked: RankedEntry[] = rankCandidates(candidates, weights);
+  const scored = parsed.neighbourTurns
+    ? await withNeighbourTurns(db, orgId, ranked, parsed.limit, eligible, (row) => signalsOf(row, 0, 0))
+    : ranked.slice(0, parsed.limit);
 
   const tags = await loadTags(
     db,
     scored.map((entry) => entry.row.id),
   );
-  const hits = scored.map(({ row, signals, score, matched }): MemoryHit => {
-    let why = explain(signals, weights, matched, now - Number(row.created_at), Number(row.access_count));
+  const hits = scored.map(({ row, signals, score, matched, besideId }): MemoryHit => {
+    let why = besideId
+      ? `the turn next to ${besideId}, which matched`
+      : explain(signals, weights, matched, now - Number(row.created_at), Number(row.access_count));
+    if (!besideId && period && inside(row, period)) why += '; happened in the period the query names';
     if (row.superseded_by !== null) why += ` (superseded by ${row.superseded_by})`;
     return { memory: toMemory(row, tags.get(row.id) ?? []), score, signals, why };
   });
-  runtime.access.record(
-    hits.map((hit) => hit.memory.id),
-    now,
-  );
   return hits;
 }

@@ -32,6 +32,10 @@ export interface Memory {
   embeddingModel: string | null;
   sourceMessageIds: string[];
   runId: string | null;
+  /** When what it describes happened (a turn: its message time, or the day it names). */
+  occurredAt: number;
+  /** Episodic turns: the memory of the previous turn of the same conversation. */
+  previousTurnId: string | null;
   validFrom: number;
   validTo: number | null;
   supersededBy: string | null;

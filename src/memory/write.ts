@@ -30,6 +30,10 @@ export interface PreparedWrite {
   reason: string;
   /** Why `contradicts` are superseded (defaults to the model's verdict). */
   supersedeReason?: string;
+  /** An episodic turn of a conversation: linked to the turn before it in the same scope. */
+  linkTurn?: boolean;
+  /** Set by `applyWrites` for `linkTurn` writes. */
+  previousTurnId?: string | null;
 }
 
 export interface PrepareOptions {
@@ -38,6 +42,8 @@ export interface PrepareOptions {
   /** Overrides the exact-duplicate key (episodic turns hash their message id). */
   hashes?: ReadonlyArray<string | undefined>;
   reason?: string;
+  /** Episodic inputs are turns of one conversation, in order: link each to the one before. */
+  linkTurns?: boolean;
 }
 
 /**
@@ -88,6 +94,7 @@ export async function prepareWrites(
       contradicts,
       dedup,
       reason: options.reason ?? 'added',
+      linkTurn: options.linkTurns === true && input.type === 'episodic',
     });
   }
   return prepared;
@@ -114,6 +121,27 @@ async function findLive(
     .execute();
 }
 
+/** The id of the latest live episodic memory of a write's scope (by `occurred_at`), if any. */
+async function latestTurn(
+  transaction: Kysely<Schema>,
+  orgId: string,
+  write: PreparedWrite,
+): Promise<string | null> {
+  const row = await transaction
+    .selectFrom('memory')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where('scope_kind', '=', write.input.scope.kind)
+    .where('scope_id', '=', write.input.scope.id)
+    .where('type', '=', 'episodic')
+    .where('deleted_at', 'is', null)
+    .orderBy('occurred_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
 /** Applies prepared writes in the caller's transaction: dedup, supersede, insert, index, tags, log, events. */
 export async function applyWrites(
   transaction: Kysely<Schema>,
@@ -124,8 +152,18 @@ export async function applyWrites(
   const runtime = memoryRuntime(context.services);
   const results: WriteResult[] = [];
   const batch: Array<{ write: PreparedWrite; id: string }> = [];
+  const lastTurns = new Map<string, string | null>();
   for (const write of writes) {
-    results.push(await applyOne(transaction, outbox, context, runtime, write, batch));
+    if (!write.linkTurn) {
+      results.push(await applyOne(transaction, outbox, context, runtime, write, batch));
+      continue;
+    }
+    const previousTurnId = lastTurns.has(write.scopeKey)
+      ? (lastTurns.get(write.scopeKey) ?? null)
+      : await latestTurn(transaction, context.actor.orgId, write);
+    const result = await applyOne(transaction, outbox, context, runtime, { ...write, previousTurnId }, batch);
+    lastTurns.set(write.scopeKey, result.memory.id);
+    results.push(result);
   }
   runtime.faultInjector?.('before-commit');
   return results;
@@ -225,6 +263,8 @@ async function applyOne(
     last_accessed_at: null,
     pinned: input.pinned ? 1 : 0,
     doc_id: docId ?? null,
+    occurred_at: input.occurredAt ?? now,
+    previous_turn_id: write.previousTurnId ?? null,
     deleted_at: null,
     created_by: actor.id,
     created_at: now,

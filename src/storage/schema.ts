@@ -328,6 +328,10 @@ export interface MemoryTable {
   pinned: number;
   /** The lexical index's integer document id (SQLite FTS5 rowid); null on Postgres. */
   doc_id: number | null;
+  /** When what the memory describes happened (`created_at` is when it was recorded). */
+  occurred_at: number | null;
+  /** Episodic turns: the memory of the turn before this one in the same conversation. */
+  previous_turn_id: string | null;
   deleted_at: number | null;
   created_by: string | null;
   created_at: number;

@@ -11,10 +11,10 @@ import {
   maxTags,
   memoryHistory,
   memoryTypes,
-  parseScopeList,
   parseSingleScope,
   scopeKinds,
   searchMemories,
+  searchScopes,
 } from '../../memory/index.js';
 import type { HttpServices } from '../http-services.js';
 import {
@@ -52,6 +52,13 @@ const memorySchema = z
     embeddingModel: z.string().nullable(),
     sourceMessageIds: z.array(z.string()),
     runId: z.string().nullable(),
+    occurredAt: z
+      .number()
+      .describe('when what it describes happened (epoch ms); createdAt is when it was recorded'),
+    previousTurnId: z
+      .string()
+      .nullable()
+      .describe('episodic turns: the memory of the previous turn of the conversation'),
     validFrom: z.number(),
     validTo: z.number().nullable(),
     supersededBy: z.string().nullable(),
@@ -106,6 +113,13 @@ const createBody = withIdempotencyKey(
       tags: z.array(z.string().trim().min(1).max(maxTagLength)).max(maxTags).optional(),
       pinned: z.boolean().optional(),
       validTo: z.number().int().nonnegative().nullable().optional(),
+      occurredAt: z
+        .number()
+        .int()
+        .nonnegative()
+        .max(8_640_000_000_000_000)
+        .optional()
+        .describe('when what it describes happened (epoch ms); default: now, when it is recorded'),
     })
     .strict(),
 ).openapi('CreateMemory');
@@ -137,12 +151,25 @@ const commaList = (what: string, allowed?: readonly string[]) =>
 const searchQuery = z.object({
   q: z.string().trim().min(1).max(maxMemoryQueryChars),
   scope: commaList('scope').describe(
-    'comma-separated `kind:id`; `org` and `user` alone mean the caller’s own (default: org + own user)',
+    'comma-separated `kind:id`; `org` and `user` alone mean the caller’s own (default: the org, the caller’s own user, and the 48 most recently written agent and chat scopes of the org)',
   ),
   type: commaList('type', memoryTypes).describe('comma-separated memory types'),
   tag: commaList('tag').describe('comma-separated tags (a memory with any of them matches)'),
   limit: z.coerce.number().int().min(1).max(100).optional(),
   includeInvalid: z.enum(['true', 'false']).optional().describe('include superseded and expired memories'),
+  // min(1), not nonnegative(): zod-to-openapi writes a coerced number with minimum 0 as nullable.
+  occurredFrom: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('only memories that happened at or after (epoch ms)'),
+  occurredTo: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('only memories that happened at or before (epoch ms)'),
 });
 
 function splitList(value: string | undefined): string[] | undefined {
@@ -255,16 +282,21 @@ export function registerMemoryRoutes(app: ColonyApp, httpServices: HttpServices)
     const tagList = splitList(query.tag);
     const hits = await searchMemories(context, {
       query: query.q,
-      scopes: parseScopeList(context.actor, query.scope),
+      scopes: await searchScopes(context, query.scope),
       ...(types ? { types } : {}),
       ...(tagList ? { tags: tagList } : {}),
       ...(query.limit ? { limit: query.limit } : {}),
       includeInvalid: query.includeInvalid === 'true',
+      ...(query.occurredFrom === undefined ? {} : { occurredFrom: query.occurredFrom }),
+      ...(query.occurredTo === undefined ? {} : { occurredTo: query.occurredTo }),
     });
     return http.json({ hits }, 200);
   });
   app.openapi(get, async (http) =>
-    http.json(await getMemory(contextOf(http, services), http.req.valid('param').id), 200),
+    http.json(
+      await getMemory(contextOf(http, services), http.req.valid('param').id, { countAccess: true }),
+      200,
+    ),
   );
   app.openapi(history, async (http) =>
     http.json(await memoryHistory(contextOf(http, services), http.req.valid('param').id), 200),
