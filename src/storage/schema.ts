@@ -267,7 +267,7 @@ export interface ScheduledJobTable {
   enabled: number;
   next_run_at: number | null;
   last_run_at: number | null;
-  /** A fixed interval instead of `cron` (which is then empty), since migration 0011. */
+  /** A fixed interval instead of `cron` (which is then empty), since migration 0010. */
   interval_ms: number | null;
   created_at: number;
   updated_at: number;

@@ -20,8 +20,8 @@ import { collaboration } from './0005-collaboration.js';
 import { idempotency } from './0006-idempotency.js';
 import { mcpServers } from './0007-mcp-servers.js';
 import { agentToolSettings } from './0008-agent-tool-settings.js';
-import { memoryTimeAndTurns } from './0010-memory-time-and-turns.js';
-import { schedules } from './0011-schedules.js';
+import { memoryTimeAndTurns } from './0009-memory-time-and-turns.js';
+import { schedules } from './0010-schedules.js';
 
 export const migrations: readonly Migration[] = [
   foundation,

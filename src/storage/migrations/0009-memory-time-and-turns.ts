@@ -7,7 +7,7 @@ import type { Migration } from '../migrator.js';
  * `previous_turn_id`, the episodic memory of the turn before this one in the same conversation.
  */
 export const memoryTimeAndTurns: Migration = {
-  version: 10,
+  version: 9,
   name: 'memory-time-and-turns',
   async up(db, dialect) {
     await db.schema.alterTable('memory').addColumn('occurred_at', dialect.columnTypes.bigint).execute();

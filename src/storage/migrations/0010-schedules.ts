@@ -6,7 +6,7 @@ import type { Migration } from '../migrator.js';
  * which learns fixed intervals here (`interval_ms`, with `cron` left empty).
  */
 export const schedules: Migration = {
-  version: 11,
+  version: 10,
   name: 'schedules',
   async up(db, dialect) {
     const big = dialect.columnTypes.bigint;
