@@ -13,13 +13,14 @@ const pageBytes = 64 * 1024;
 export const baseHeapBytes = 16 * 1024 * 1024;
 
 /** The WebAssembly global of Node: its types ship only with the DOM library, which this project leaves out. */
+type CompiledWasm = { readonly __compiledWasm: unique symbol };
 interface WebAssemblyApi {
-  compile(bytes: Uint8Array): Promise<WebAssembly.Module>;
+  compile(bytes: Uint8Array): Promise<CompiledWasm>;
   Memory: new (descriptor: { initial: number; maximum: number }) => object;
 }
 const webAssembly = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
 
-let compiling: Promise<WebAssembly.Module> | undefined;
+let compiling: Promise<CompiledWasm> | undefined;
 
 function isVariant(value: unknown): value is QuickJSSyncVariant {
   return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'sync';
@@ -36,7 +37,7 @@ async function baseVariant(): Promise<QuickJSSyncVariant> {
 }
 
 /** Compiles the QuickJS WebAssembly binary once per process: the real cold start. */
-function compiledModule(): Promise<WebAssembly.Module> {
+function compiledModule(): Promise<CompiledWasm> {
   compiling ??= (async () => {
     const path = createRequire(import.meta.url).resolve(`${variantPackage}/wasm`);
     return webAssembly.compile(await readFile(path));
