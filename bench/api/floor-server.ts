@@ -38,6 +38,8 @@ function definitionOf(row: AgentRow): Record<string, unknown> {
       capabilities: JSON.parse(version.capabilities),
       memoryPolicy: JSON.parse(version.memory_policy),
       limits: JSON.parse(version.limits),
+      endpoints: JSON.parse(version.endpoints),
+      approvals: { tools: {}, ...JSON.parse(version.approvals) },
     };
     definitions.set(key, definition);
   }

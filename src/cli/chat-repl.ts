@@ -32,10 +32,6 @@ export function parseApprovalAnswer(answer: string): { decision: 'approve' | 're
   return { decision: 'reject', reason: text };
 }
 
-function text(value: unknown): string {
-  return typeof value === 'string' ? value : '';
-}
-
 /**
  * The `colony chat` loop: each input line is posted with streaming; text deltas print as they
  * arrive; a tool call that needs approval is shown and decided inline while the run's stream
@@ -76,13 +72,14 @@ export async function runChatRepl(options: ChatReplOptions): Promise<ChatReplRes
       .catch((thrown: unknown) => io.stderr.write(`cancel failed: ${coerceError(thrown).message}\n`));
   });
 
-  async function decide(event: RunStreamEvent): Promise<Decision> {
-    const payload = event.data.payload;
-    const toolCallId = text(payload.toolCallId);
+  async function decide(
+    event: Extract<RunStreamEvent, { event: 'tool-call-approval-requested' }>,
+  ): Promise<Decision> {
+    const { toolCallId, toolName, input } = event.data.payload;
     const runId = event.data.runId ?? '';
     spinner.stop();
     endLine();
-    const question = `  ? ${text(payload.toolName)} wants to run with ${brief(payload.input, 500)}`;
+    const question = `  ? ${toolName ?? 'a tool'} wants to run with ${brief(input, 500)}`;
     if (json) io.stderr.write(`${question}\n`);
     else say(question);
     const answer = await reader.next('approve? [y/N/reason] ');
@@ -115,7 +112,6 @@ export async function runChatRepl(options: ChatReplOptions): Promise<ChatReplRes
     spinner.start('sending…');
     try {
       for await (const event of client.messages.stream(chat.id, content)) {
-        const payload = event.data.payload;
         activeRunId ??= event.data.runId;
         if (json) out.write(`${JSON.stringify(event)}\n`);
         switch (event.event) {
@@ -123,52 +119,57 @@ export async function runChatRepl(options: ChatReplOptions): Promise<ChatReplRes
             spinner.start('queued, waiting for a worker…');
             break;
           case 'run-started':
-          case 'run-resumed':
-            if (payload.offline === true && !offlineNoted) {
+          case 'run-resumed': {
+            const { offline, model } = event.data.payload;
+            if (offline && !offlineNoted) {
               offlineNoted = true;
-              say(`(model ${text(payload.model)}: offline — deterministic, not AI)`);
+              say(`(model ${model}: offline — deterministic, not AI)`);
             }
             spinner.start('thinking…');
             break;
+          }
           case 'run-text-delta': {
-            const index = typeof payload.stepIndex === 'number' ? payload.stepIndex : -1;
-            stepText.set(index, (stepText.get(index) ?? '') + text(payload.delta));
-            agentText(text(payload.delta));
+            const { stepIndex, delta } = event.data.payload;
+            stepText.set(stepIndex, (stepText.get(stepIndex) ?? '') + delta);
+            agentText(delta);
             break;
           }
           case 'run-step-end': {
             // Deltas are live-only: after a reconnect, print what was missed from the stored step.
-            if (payload.kind !== 'model' || typeof payload.index !== 'number') break;
-            const full = text(payload.text);
-            const shown = stepText.get(payload.index) ?? '';
+            const { index, text: full } = event.data.payload;
+            const shown = stepText.get(index) ?? '';
             if (full.startsWith(shown) && full.length > shown.length) agentText(full.slice(shown.length));
             break;
           }
-          case 'tool-call-started':
-            say(`  ⚙ ${text(payload.toolName)} ${brief(payload.input)}`);
-            spinner.start(`running ${text(payload.toolName)}…`);
+          case 'tool-call-started': {
+            const { toolName, input } = event.data.payload;
+            say(`  ⚙ ${toolName ?? 'tool'} ${brief(input)}`);
+            spinner.start(`running ${toolName ?? 'tool'}…`);
             break;
-          case 'tool-call-end':
+          }
+          case 'tool-call-end': {
+            const { toolName, error, output } = event.data.payload;
             say(
-              payload.error !== undefined
-                ? `  ✗ ${text(payload.toolName)} failed: ${brief(payload.error)}`
-                : `  ✓ ${text(payload.toolName)} → ${brief(payload.output)}`,
+              error !== undefined
+                ? `  ✗ ${toolName ?? 'tool'} failed: ${brief(error)}`
+                : `  ✓ ${toolName ?? 'tool'} → ${brief(output)}`,
             );
             prefixed = false;
             spinner.start('thinking…');
             break;
+          }
           case 'tool-call-approval-requested': {
             const decision = await decide(event);
             if (decision === null) return 'input-ended';
-            decided.add(text(payload.toolCallId));
+            decided.add(event.data.payload.toolCallId);
             spinner.start('continuing…');
             break;
           }
           case 'tool-call-approved':
           case 'tool-call-rejected':
-            if (!decided.has(text(payload.toolCallId))) {
+            if (!decided.has(event.data.payload.toolCallId)) {
               say(
-                `  ${event.event === 'tool-call-approved' ? 'approved' : 'rejected'} elsewhere: ${text(payload.toolName)}`,
+                `  ${event.event === 'tool-call-approved' ? 'approved' : 'rejected'} elsewhere: ${event.data.payload.toolName ?? 'tool'}`,
               );
             }
             break;
@@ -176,7 +177,7 @@ export async function runChatRepl(options: ChatReplOptions): Promise<ChatReplRes
             result.failedRuns++;
             endLine();
             spinner.stop();
-            io.stderr.write(`run failed: ${text(payload.error) || 'unknown error'}\n`);
+            io.stderr.write(`run failed: ${event.data.payload.error ?? 'unknown error'}\n`);
             break;
           case 'run-canceled':
             say('(run canceled)');

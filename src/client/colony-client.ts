@@ -158,7 +158,9 @@ function toRunEvent(message: SseMessage): RunStreamEvent {
       `the server sent an event that is not JSON: ${message.data.slice(0, 100)}`,
     );
   }
-  return { id: message.id, event: message.event, data: data as RunStreamEvent['data'] };
+  // Trusted as the server's catalog (src/events/catalog.ts); a newer server's unknown types
+  // still arrive, so readers keep a `default` branch.
+  return { id: message.id, event: message.event, data } as RunStreamEvent;
 }
 
 const segment = (value: string) => encodeURIComponent(value);

@@ -100,14 +100,19 @@ export interface CreatedKey {
 }
 
 /**
- * One event of a run's stream: stored events carry their sequence as `id`; live text deltas
- * (`run-text-delta`, `data.payload.delta`) have `id: null`.
+ * One event of a run's stream, discriminated by `event`: stored events carry their sequence as
+ * `id` and their catalog payload; live deltas (`run-text-delta`, `run-reasoning-delta`,
+ * `data.payload.delta`) have `id: null`.
+ *
+ * @example
+ * for await (const item of colony.messages.stream(chatId, 'hi')) {
+ *   if (item.event === 'run-text-delta') process.stdout.write(item.data.payload.delta);
+ *   if (item.event === 'tool-call-approval-requested') console.log(item.data.payload.toolName);
+ * }
  */
-export interface RunStreamEvent {
-  id: string | null;
-  event: string;
-  data: StoredEvent | LiveEvent;
-}
+export type RunStreamEvent =
+  | { [K in EventType]: { id: string; event: K; data: CatalogEvent<K> } }[EventType]
+  | { [K in LiveEvent['type']]: { id: null; event: K; data: LiveEvent & { type: K } } }[LiveEvent['type']];
 
 export interface StreamOptions {
   signal?: AbortSignal;

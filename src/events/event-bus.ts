@@ -2,12 +2,16 @@ import { EventEmitter } from 'node:events';
 import type { StoredEvent } from './types.js';
 
 /** A live-only event (text deltas): fanned out to listeners, never stored, never replayed. */
+/**
+ * A live-only event: a model's text or reasoning as it is written. Never stored; the step's
+ * stored `run-step-end` carries the whole text, so a reader that missed deltas loses nothing.
+ */
 export interface LiveEvent {
-  type: string;
+  type: 'run-text-delta' | 'run-reasoning-delta';
   orgId: string;
   runId: string | null;
   conversationId: string | null;
-  payload: Record<string, unknown>;
+  payload: { stepIndex: number; delta: string };
 }
 
 /**

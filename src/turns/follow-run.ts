@@ -68,8 +68,7 @@ export function watchChat(
         for (const event of live.splice(0)) {
           if (event.runId !== runId) continue;
           const kind = event.type === 'run-reasoning-delta' ? 'reasoning' : 'text';
-          const stepIndex = Number(event.payload.stepIndex ?? 0);
-          const text = String(event.payload.delta ?? '');
+          const { stepIndex, delta: text } = event.payload;
           const key = `${kind}:${stepIndex}`;
           written.set(key, (written.get(key) ?? 0) + text.length);
           if (text) yield { kind, stepIndex, text };
