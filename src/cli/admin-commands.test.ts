@@ -1,34 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatUsage } from './commands/usage.js';
 import { timeOption } from './settings.js';
-import { cleanEnv, freePort, runCli, type ServeProcess, startServe } from './test-support/cli-process.js';
+import { runCli, serveForTests } from './test-support/cli-process.js';
 
-let dataDir: string;
-let env: NodeJS.ProcessEnv;
-let server: ServeProcess | undefined;
-
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'colony-cli-admin-'));
-  env = cleanEnv({
-    COLONY_DATA_DIR: dataDir,
-    COLONY_PORT: String(await freePort()),
-    COLONY_LOG_LEVEL: 'warn',
-  });
-  server = await startServe(env);
-}, 60_000);
-
-afterAll(async () => {
-  await server?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const served = serveForTests('admin');
 
 describe('colony audit', { timeout: 90_000 }, () => {
   it('shows who changed what, filtered, in text and JSON', async () => {
-    expect((await runCli(['agent', 'create', 'audited-agent'], env)).code).toBe(0);
-    const json = await runCli(['audit', '--action', 'agent.*', '--since', '1h', '--json'], env);
+    expect((await runCli(['agent', 'create', 'audited-agent'], served.env)).code).toBe(0);
+    const json = await runCli(['audit', '--action', 'agent.*', '--since', '1h', '--json'], served.env);
     expect(json.code).toBe(0);
     const { entries } = JSON.parse(json.stdout) as {
       entries: Array<{ action: string; resourceType: string; actor: { kind: string } }>;
@@ -36,15 +16,15 @@ describe('colony audit', { timeout: 90_000 }, () => {
     expect(entries.map((entry) => entry.action)).toContain('agent.create');
     expect(entries.every((entry) => entry.action.startsWith('agent.'))).toBe(true);
 
-    const table = await runCli(['audit', '--resource-type', 'agent', '--all', '--limit', '1'], env);
+    const table = await runCli(['audit', '--resource-type', 'agent', '--all', '--limit', '1'], served.env);
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/^TIME\s+ACTOR\s+ACTION\s+RESOURCE/);
     expect(table.stdout).toContain('agent.create');
 
-    const none = await runCli(['audit', '--action', 'mission.create'], env);
+    const none = await runCli(['audit', '--action', 'mission.create'], served.env);
     expect(none.stdout).toContain('no audit entries match');
 
-    const bad = await runCli(['audit', '--since', 'last tuesday'], env);
+    const bad = await runCli(['audit', '--since', 'last tuesday'], served.env);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('--since must be an ISO date');
   });
@@ -52,9 +32,9 @@ describe('colony audit', { timeout: 90_000 }, () => {
 
 describe('colony usage', { timeout: 90_000 }, () => {
   it('reports this month’s model calls per agent and model', async () => {
-    expect((await runCli(['agent', 'create', 'metered'], env)).code).toBe(0);
-    expect((await runCli(['chat', 'metered'], env, 'count my tokens\n')).code).toBe(0);
-    const json = await runCli(['usage', '--by', 'agent,model', '--json'], env);
+    expect((await runCli(['agent', 'create', 'metered'], served.env)).code).toBe(0);
+    expect((await runCli(['chat', 'metered'], served.env, 'count my tokens\n')).code).toBe(0);
+    const json = await runCli(['usage', '--by', 'agent,model', '--json'], served.env);
     expect(json.code).toBe(0);
     const report = JSON.parse(json.stdout) as {
       rows: Array<{
@@ -69,12 +49,12 @@ describe('colony usage', { timeout: 90_000 }, () => {
     expect(metered?.model.provider).toBe('offline');
     expect(metered?.inputTokens).toBeGreaterThan(0);
 
-    const table = await runCli(['usage', '--by', 'agent', '--agent', 'metered'], env);
+    const table = await runCli(['usage', '--by', 'agent', '--agent', 'metered'], served.env);
     expect(table.stdout).toMatch(/^usage \S+ \S+ → /);
     expect(table.stdout).toMatch(/AGENT\s+CALLS\s+INPUT\s+OUTPUT\s+COST/);
     expect(table.stdout).toMatch(/total\s+1\s/);
 
-    const bad = await runCli(['usage', '--by', 'team'], env);
+    const bad = await runCli(['usage', '--by', 'team'], served.env);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('cannot group by "team"');
   });

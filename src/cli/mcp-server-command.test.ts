@@ -1,29 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fixtureServerPath } from '../mcp/test-support/fixture.js';
-import { cleanEnv, freePort, runCli, type ServeProcess, startServe } from './test-support/cli-process.js';
+import { runCli, serveForTests } from './test-support/cli-process.js';
 
-let dataDir: string;
-let env: NodeJS.ProcessEnv;
-let server: ServeProcess | undefined;
-
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'colony-cli-mcp-'));
-  env = cleanEnv({
-    COLONY_DATA_DIR: dataDir,
-    COLONY_PORT: String(await freePort()),
-    COLONY_LOG_LEVEL: 'warn',
-    COLONY_MCP_STDIO_COMMANDS: process.execPath,
-  });
-  server = await startServe(env);
-}, 60_000);
-
-afterAll(async () => {
-  await server?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const served = serveForTests('mcp', { COLONY_MCP_STDIO_COMMANDS: process.execPath });
 
 describe('colony mcp-server', { timeout: 90_000 }, () => {
   it('adds a stdio and an HTTP server, lists them, and removes one', async () => {
@@ -39,7 +18,7 @@ describe('colony mcp-server', { timeout: 90_000 }, () => {
         '--env',
         'MCP_FIXTURE_CALLS=/dev/null',
       ],
-      env,
+      served.env,
     );
     expect(stdio.code).toBe(0);
     expect(stdio.stdout).toContain('added MCP server fixture');
@@ -54,7 +33,7 @@ describe('colony mcp-server', { timeout: 90_000 }, () => {
         'X-Team: core',
         '--json',
       ],
-      env,
+      served.env,
     );
     expect(http.code).toBe(0);
     expect(JSON.parse(http.stdout)).toMatchObject({
@@ -62,23 +41,23 @@ describe('colony mcp-server', { timeout: 90_000 }, () => {
       transport: { headers: { 'X-Team': '[redacted]' } },
     });
 
-    const listed = await runCli(['mcp-server', 'list'], env);
+    const listed = await runCli(['mcp-server', 'list'], served.env);
     expect(listed.stdout).toMatch(/^NAME\s+TRANSPORT\s+TARGET\s+SOURCE\s+ID/);
     expect(listed.stdout).toContain(`fixture  stdio`);
     expect(listed.stdout).toContain('http://127.0.0.1:9/mcp');
 
-    const agent = await runCli(['agent', 'create', 'helper', '--tools', 'mcp:fixture/*'], env);
+    const agent = await runCli(['agent', 'create', 'helper', '--tools', 'mcp:fixture/*'], served.env);
     expect(agent.code).toBe(0);
 
-    expect((await runCli(['mcp-server', 'remove', 'docs'], env)).code).toBe(0);
-    const after = JSON.parse((await runCli(['mcp-server', 'list', '--json'], env)).stdout) as {
+    expect((await runCli(['mcp-server', 'remove', 'docs'], served.env)).code).toBe(0);
+    const after = JSON.parse((await runCli(['mcp-server', 'list', '--json'], served.env)).stdout) as {
       mcpServers: Array<{ name: string }>;
     };
     expect(after.mcpServers.map((each) => each.name)).toEqual(['fixture']);
   });
 
   it('refuses both or neither of --command and --http-url', async () => {
-    const neither = await runCli(['mcp-server', 'add', 'empty'], env);
+    const neither = await runCli(['mcp-server', 'add', 'empty'], served.env);
     expect(neither.code).not.toBe(0);
     expect(neither.stderr).toContain('give either --command (stdio) or --http-url');
   });

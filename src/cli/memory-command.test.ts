@@ -1,27 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, freePort, runCli, type ServeProcess, startServe } from './test-support/cli-process.js';
+import { describe, expect, it } from 'vitest';
+import { runCli, serveForTests } from './test-support/cli-process.js';
 
-let dataDir: string;
-let env: NodeJS.ProcessEnv;
-let server: ServeProcess | undefined;
-
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'colony-cli-memory-'));
-  env = cleanEnv({
-    COLONY_DATA_DIR: dataDir,
-    COLONY_PORT: String(await freePort()),
-    COLONY_LOG_LEVEL: 'warn',
-  });
-  server = await startServe(env);
-}, 60_000);
-
-afterAll(async () => {
-  await server?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const served = serveForTests('memory');
 
 describe('colony memory', { timeout: 90_000 }, () => {
   it('adds, searches, shows and traces memories, in text and JSON', async () => {
@@ -36,7 +16,7 @@ describe('colony memory', { timeout: 90_000 }, () => {
         'release',
         '--json',
       ],
-      env,
+      served.env,
     );
     expect(added.code).toBe(0);
     const stored = JSON.parse(added.stdout) as {
@@ -45,21 +25,21 @@ describe('colony memory', { timeout: 90_000 }, () => {
     };
     expect(stored).toMatchObject({ action: 'created', memory: { scope: { kind: 'org' } } });
 
-    const search = await runCli(['memory', 'search', 'when are releases cut', '--json'], env);
+    const search = await runCli(['memory', 'search', 'when are releases cut', '--json'], served.env);
     expect(search.code).toBe(0);
     const hits = (JSON.parse(search.stdout) as { hits: Array<{ memory: { id: string }; why: string }> }).hits;
     expect(hits[0]?.memory.id).toBe(stored.memory.id);
 
-    const table = await runCli(['memory', 'search', 'releases', '--type', 'procedural'], env);
+    const table = await runCli(['memory', 'search', 'releases', '--type', 'procedural'], served.env);
     expect(table.stdout).toMatch(/^SCORE\s+TYPE\s+SCOPE\s+CONTENT\s+WHY/);
     expect(table.stdout).toContain('Releases are cut on Thursdays');
 
-    const shown = await runCli(['memory', 'show', stored.memory.id], env);
+    const shown = await runCli(['memory', 'show', stored.memory.id], served.env);
     expect(shown.stdout).toContain('content:    Releases are cut on Thursdays');
-    const history = await runCli(['memory', 'history', stored.memory.id, '--json'], env);
+    const history = await runCli(['memory', 'history', stored.memory.id, '--json'], served.env);
     expect((JSON.parse(history.stdout) as { log: Array<{ action: string }> }).log[0]?.action).toBe('create');
 
-    const invalid = await runCli(['memory', 'add', 'x', '--type', 'rumour'], env);
+    const invalid = await runCli(['memory', 'add', 'x', '--type', 'rumour'], served.env);
     expect(invalid.code).not.toBe(0);
     expect(invalid.stderr).toContain('type');
   });

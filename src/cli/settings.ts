@@ -92,14 +92,29 @@ export function listOption(value: string): string[] {
 
 const units: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
+/** `90s`, `15m`, `2h`, `1d` → milliseconds; anything else → undefined. */
+function parseDuration(value: string): number | undefined {
+  const match = /^(\d+)([smhd])$/.exec(value.trim());
+  return match?.[1] && match[2] ? Number(match[1]) * (units[match[2]] ?? 0) : undefined;
+}
+
+/** A commander option parser for a duration: `90s`, `15m`, `2h`, `1d` → milliseconds. */
+export function durationOption(value: string): number {
+  const duration = parseDuration(value);
+  if (duration === undefined) {
+    throw new InvalidArgumentError(`a duration such as 90s, 15m, 2h or 1d, got "${value}"`);
+  }
+  return duration;
+}
+
 /**
  * A point in time: an ISO date (`2026-12-01`, `2026-12-01T09:30Z`) or a duration back from now
  * (`90s`, `30m`, `24h`, `7d`), as epoch milliseconds.
  */
 export function timeOption(name: string, now: () => number = Date.now): (value: string) => number {
   return (value) => {
-    const relative = /^(\d+)([smhd])$/.exec(value.trim());
-    if (relative?.[1] && relative[2]) return now() - Number(relative[1]) * (units[relative[2]] ?? 0);
+    const back = parseDuration(value);
+    if (back !== undefined) return now() - back;
     const parsed = Date.parse(value);
     if (Number.isNaN(parsed)) {
       throw new InvalidArgumentError(

@@ -72,6 +72,14 @@ export const idParam = (_name: 'id', example: string) =>
       .openapi({ param: { name: 'id', in: 'path' }, example }),
   });
 
+/**
+ * An optional point in time as a query parameter, in epoch milliseconds (up to the latest time a
+ * JavaScript Date holds). Minimum 1, not 0: zod-to-openapi writes a coerced number with minimum 0
+ * as nullable, which the served document must not say.
+ */
+export const epochMsQuery = (description: string) =>
+  z.coerce.number().int().min(1).max(8_640_000_000_000_000).optional().openapi({ description });
+
 /** `?limit=&cursor=` of a list route: up to 200 items after `cursor` (the last id seen). */
 export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).optional(),

@@ -2,18 +2,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import type { Schedule, ScheduleDetail, ScheduleTarget } from '../../client/index.js';
 import type { CliContext } from '../cli-context.js';
 import { brief, createOutput, formatTable, formatTime } from '../output.js';
-import { globalsOf, resolveClient } from '../settings.js';
-
-const units: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** `90s`, `15m`, `2h`, `1d` → milliseconds. */
-export function durationOption(value: string): number {
-  const match = /^(\d+)([smhd])$/.exec(value.trim());
-  if (!match?.[1] || !match[2]) {
-    throw new InvalidArgumentError(`a duration such as 90s, 15m, 2h or 1d, got "${value}"`);
-  }
-  return Number(match[1]) * (units[match[2]] ?? 0);
-}
+import { durationOption, globalsOf, resolveClient } from '../settings.js';
 
 interface CreateOptions {
   cron?: string;

@@ -1,6 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const entry = fileURLToPath(new URL('../main.ts', import.meta.url));
@@ -134,4 +138,38 @@ export async function startServe(env: NodeJS.ProcessEnv, args: string[] = []): P
       return cli.exited;
     },
   };
+}
+
+/** What `serveForTests` gives a test file: the CLI's environment and the server's data dir. */
+export interface ServedCli {
+  env: NodeJS.ProcessEnv;
+  dataDir: string;
+  server: ServeProcess;
+}
+
+/**
+ * Starts one `colony serve` on a fresh data dir and a free port before the tests of the calling
+ * file (or `describe`), and stops it and removes the dir after. Read `served.env` inside tests.
+ *
+ * @example
+ * const served = serveForTests('memory');
+ * it('lists', async () => expect((await runCli(['memory', 'list'], served.env)).code).toBe(0));
+ */
+export function serveForTests(name: string, extraEnv: NodeJS.ProcessEnv = {}): ServedCli {
+  const served = {} as ServedCli;
+  beforeAll(async () => {
+    served.dataDir = mkdtempSync(join(tmpdir(), `colony-cli-${name}-`));
+    served.env = cleanEnv({
+      COLONY_DATA_DIR: served.dataDir,
+      COLONY_PORT: String(await freePort()),
+      COLONY_LOG_LEVEL: 'warn',
+      ...extraEnv,
+    });
+    served.server = await startServe(served.env);
+  }, 60_000);
+  afterAll(async () => {
+    await served.server?.stop();
+    if (served.dataDir) rmSync(served.dataDir, { recursive: true, force: true });
+  });
+  return served;
 }

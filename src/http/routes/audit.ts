@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { auditCursorPattern, listAuditEntries } from '../../identity/index.js';
 import type { HttpServices } from '../http-services.js';
-import { commonErrors, pageOf, security } from '../openapi-helpers.js';
+import { commonErrors, epochMsQuery, pageOf, security } from '../openapi-helpers.js';
 import { type ColonyApp, contextOf } from '../request-context.js';
 
 const auditEntrySchema = z
@@ -20,11 +20,7 @@ const auditEntrySchema = z
   .openapi('AuditEntry');
 
 const text = z.string().trim().min(1).max(200);
-/** The latest time a JavaScript Date can hold, in epoch milliseconds. */
-const maxTime = 8_640_000_000_000_000;
-// min(1), not min(0): zod-to-openapi writes a coerced number with minimum 0 as nullable.
-const time = (description: string) =>
-  z.coerce.number().int().min(1).max(maxTime).optional().openapi({ description });
+const time = epochMsQuery;
 
 const auditQuery = z.object({
   actor: text.optional().openapi({ description: 'the actor id (an API key or user id)' }),

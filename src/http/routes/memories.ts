@@ -26,6 +26,7 @@ import {
 import {
   bodyErrors,
   commonErrors,
+  epochMsQuery,
   idParam,
   jsonBody,
   jsonContent,
@@ -157,19 +158,8 @@ const searchQuery = z.object({
   tag: commaList('tag').describe('comma-separated tags (a memory with any of them matches)'),
   limit: z.coerce.number().int().min(1).max(100).optional(),
   includeInvalid: z.enum(['true', 'false']).optional().describe('include superseded and expired memories'),
-  // min(1), not nonnegative(): zod-to-openapi writes a coerced number with minimum 0 as nullable.
-  occurredFrom: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .optional()
-    .describe('only memories that happened at or after (epoch ms)'),
-  occurredTo: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .optional()
-    .describe('only memories that happened at or before (epoch ms)'),
+  occurredFrom: epochMsQuery('only memories that happened at or after (epoch ms)'),
+  occurredTo: epochMsQuery('only memories that happened at or before (epoch ms)'),
 });
 
 function splitList(value: string | undefined): string[] | undefined {

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { type UsageDimension, usageDimensions, usageReport } from '../../usage/index.js';
 import type { HttpServices } from '../http-services.js';
-import { commonErrors, jsonContent, security } from '../openapi-helpers.js';
+import { commonErrors, epochMsQuery, jsonContent, security } from '../openapi-helpers.js';
 import { type ColonyApp, contextOf } from '../request-context.js';
 
 const totals = {
@@ -29,9 +29,7 @@ const usageReportSchema = z
   })
   .openapi('UsageReport');
 
-// min(1), not min(0): zod-to-openapi writes a coerced number with minimum 0 as nullable.
-const time = (description: string) =>
-  z.coerce.number().int().min(1).max(8_640_000_000_000_000).optional().openapi({ description });
+const time = epochMsQuery;
 
 const usageQuery = z.object({
   from: time('epoch ms, inclusive; default: the start of the current UTC month'),
