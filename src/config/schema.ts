@@ -85,6 +85,22 @@ export const configSchema = z.strictObject({
         '`redis://…`: one rate-limit budget per key shared by every API process (decision 0012); unset: per process',
     },
   ),
+  natsUrl: setting(
+    z
+      .string()
+      .regex(/^(nats|tls):\/\//, 'a nats:// or tls:// URL')
+      .optional(),
+    {
+      env: 'COLONY_NATS_URL',
+      meaning:
+        '`nats://…` (JetStream): committed events wake SSE readers on every process at once and live text deltas reach them (decision 0032); unset: readers on other processes poll',
+    },
+  ),
+  eventPollMs: setting(z.coerce.number().int().min(50).max(600_000).default(1000), {
+    env: 'COLONY_EVENT_POLL_MS',
+    meaning:
+      'how often a waiting SSE reader re-reads the event log without a notice (events committed by another process, NATS down or unset)',
+  }),
   shutdownGraceMs: setting(z.coerce.number().int().min(0).default(10_000), {
     env: 'COLONY_SHUTDOWN_GRACE_MS',
     meaning: 'on SIGTERM, how long in-flight steps may finish',

@@ -23,6 +23,8 @@ const samples: Record<string, string> = {
   bodyLimitBytes: '4096',
   rateLimitPerMinute: '60',
   redisUrl: 'redis://127.0.0.1:6379',
+  natsUrl: 'nats://127.0.0.1:4222',
+  eventPollMs: '250',
   shutdownGraceMs: '500',
   recentWindowTokens: '1024',
   maxRunSteps: '3',

@@ -5,7 +5,6 @@ import { type EventFilter, readEvents, type StoredEvent } from '../events/index.
 import type { HttpServices } from './http-services.js';
 
 const pageSize = 500;
-const pollFallbackMs = 1000;
 const heartbeatMs = 15_000;
 /** How long a browser's EventSource waits before it reconnects (with `Last-Event-ID`). */
 export const sseRetryMs = 3000;
@@ -38,7 +37,7 @@ export function lastEventIdOf(context: Context): number {
 /**
  * Streams stored events as SSE, each with `id: <seq>`, read from the database in sequence order:
  * a reconnect with `Last-Event-ID` resumes with no gap and no duplicate. The bus only wakes the
- * reader (a 1 s poll covers notifications lost across processes). Live deltas carry no id.
+ * reader (a poll, `eventPollMs`, covers notices lost or never sent across processes). Live deltas carry no id.
  */
 export function streamEvents(
   context: Context,
@@ -60,7 +59,7 @@ export function streamEvents(
       (!options.filter.runId || event.runId === options.filter.runId) &&
       (!options.filter.conversationId || event.conversationId === options.filter.conversationId) &&
       (!options.filter.subjectId || event.subjectId === options.filter.subjectId);
-    const offStored = services.bus.onStored((events) => {
+    const offStored = services.bus.onNotice((events) => {
       if (events.some(matches)) wake?.();
     });
     const offLive = options.live
@@ -96,7 +95,7 @@ export function streamEvents(
           lastWrite = Date.now();
         }
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, pollFallbackMs);
+          const timer = setTimeout(resolve, services.bus.readerPollMs);
           wake = () => {
             clearTimeout(timer);
             resolve();

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { createCapabilityChooser, createDelegateTool, createMessageTools } from '../collaboration/index.js';
 import type { Config } from '../config/index.js';
 import { databaseUrlOf } from '../config/index.js';
-import { createEventBus } from '../events/index.js';
+import { createEventBus, startNatsFanOut } from '../events/index.js';
 import { createRateLimiter, createRedisRateLimiter, type HttpServices } from '../http/index.js';
 import { createAuthenticator } from '../identity/index.js';
 import { createIdGenerator, systemClock } from '../kernel/index.js';
@@ -89,7 +89,9 @@ export async function createColony(options: CreateColonyOptions): Promise<Colony
     await database.close();
     throw error;
   }
-  const base = { database, bus: createEventBus(), clock: systemClock, ids: createIdGenerator(), logger };
+  const bus = createEventBus({ readerPollMs: config.eventPollMs });
+  const fanOut = config.natsUrl ? startNatsFanOut(bus, { url: config.natsUrl, logger }) : undefined;
+  const base = { database, bus, clock: systemClock, ids: createIdGenerator(), logger };
   const memoryConfig = config.memory;
   const mcp = createMcpHub(config.mcp, base.clock, configServersOf(config.mcpServers));
   const memory = createMemoryRuntime(base);
@@ -190,6 +192,7 @@ export async function createColony(options: CreateColonyOptions): Promise<Colony
       await memory.close();
       await mcp.close();
       await services.rateLimiter?.close();
+      await fanOut?.close();
       await database.close();
       removeRunCancelHook();
     },

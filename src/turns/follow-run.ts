@@ -7,7 +7,6 @@ export type RunUpdate =
   | { kind: 'reasoning'; stepIndex: number; text: string }
   | { kind: 'event'; event: StoredEvent };
 
-const pollFallbackMs = 1000;
 const pageSize = 500;
 
 /** A run's stream ends with its terminal event. */
@@ -46,8 +45,8 @@ export function watchChat(
     live.push(event);
     notify();
   });
-  const offStored = services.bus.onStored((events) => {
-    if (events.some((event) => event.orgId === orgId && event.conversationId === chatId)) notify();
+  const offStored = services.bus.onNotice((notices) => {
+    if (notices.some((event) => event.orgId === orgId && event.conversationId === chatId)) notify();
   });
   const close = () => {
     offLive();
@@ -89,7 +88,7 @@ export function watchChat(
         }
         if (events.length === pageSize || notified) continue;
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, pollFallbackMs);
+          const timer = setTimeout(resolve, services.bus.readerPollMs);
           wake = () => {
             clearTimeout(timer);
             resolve();
