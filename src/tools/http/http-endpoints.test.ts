@@ -151,7 +151,7 @@ describe('http_request with named endpoints', () => {
     expect(posted).toMatchObject({ status: 307, headers: { location: '/api/items' } });
   });
 
-  it('validates endpoint definitions and leaves secrets to a later release', () => {
+  it('validates endpoint definitions; secret references are kept for call time', () => {
     expect(httpEndpointSchema.safeParse({ baseUrl: 'ftp://example.com' }).success).toBe(false);
     expect(httpEndpointSchema.safeParse({ baseUrl: 'https://u:p@example.com' }).success).toBe(false);
     expect(httpEndpointSchema.safeParse({ baseUrl: 'https://example.com/?a=1' }).success).toBe(false);
@@ -162,11 +162,12 @@ describe('http_request with named endpoints', () => {
       baseUrl: 'https://e.com',
       headers: { Authorization: 'Bearer {{secrets.CRM_TOKEN}}' },
     });
-    expect(secret.error?.issues[0]?.message).toContain('are not available yet');
+    expect(secret.data?.headers).toEqual({ Authorization: 'Bearer {{secrets.CRM_TOKEN}}' });
     expect(httpEndpointSchema.parse({ baseUrl: 'https://e.com' })).toEqual({
       baseUrl: 'https://e.com',
       methods: ['GET'],
       headers: {},
+      query: {},
       maxRequestBytes: 100_000,
     });
   });
