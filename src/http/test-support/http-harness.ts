@@ -7,7 +7,7 @@ import { type Role, systemActor } from '../../context/index.js';
 import { catalogProblems } from '../../events/catalog.js';
 import { toStoredEvent } from '../../events/index.js';
 import { createApiKey, createOrg } from '../../identity/index.js';
-import { createLogger } from '../../observability/index.js';
+import { createLogger, type Logger } from '../../observability/index.js';
 import { type Colony, createColony } from '../../server/index.js';
 import type { DialectName, Row, Schema } from '../../storage/index.js';
 import { createPostgresDatabase } from '../../storage/test-support/databases.js';
@@ -66,6 +66,8 @@ export async function createHttpHarness(
     env?: NodeJS.ProcessEnv;
     config?: Record<string, unknown>;
     handlers?: Record<string, TaskHandler>;
+    /** Where the Colony logs (default: silent, or the level in COLONY_TEST_LOG). */
+    logger?: Logger;
   } = {},
 ): Promise<HttpHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'colony-http-'));
@@ -83,7 +85,7 @@ export async function createHttpHarness(
   });
   const colony = await createColony({
     config,
-    logger: createLogger({ level: process.env.COLONY_TEST_LOG ?? 'silent', pretty: false }),
+    logger: options.logger ?? createLogger({ level: process.env.COLONY_TEST_LOG ?? 'silent', pretty: false }),
     workers: options.workers ?? false,
     ...(options.handlers ? { handlers: options.handlers } : {}),
   });
