@@ -61,10 +61,7 @@ describe.each(testDialects)('a granted secret used through every tool, on %s', (
     });
     harness = await createHttpHarness(dialect, {
       workers: true,
-      env: {
-        COLONY_HTTP_ALLOW_PRIVATE: 'true',
-        ...(dialect === 'postgres' ? { COLONY_SECRETS_KEY: randomBytes(32).toString('hex') } : {}),
-      },
+      env: { COLONY_HTTP_ALLOW_PRIVATE: 'true' },
       config: { mcp: { stdioCommands: [process.execPath] } },
       logger: pino({ level: 'trace' }, sink),
     });

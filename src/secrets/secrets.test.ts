@@ -34,10 +34,8 @@ describe.each(testDialects)('org secrets over the API on %s', (dialect) => {
   };
 
   beforeAll(async () => {
-    // Postgres is shared by every process: its key comes from the environment, never a file.
-    harness = await createHttpHarness(dialect, {
-      env: dialect === 'postgres' ? { COLONY_SECRETS_KEY: randomBytes(32).toString('base64') } : {},
-    });
+    // On Postgres the harness gives the key in COLONY_SECRETS_KEY; on SQLite a key file is made.
+    harness = await createHttpHarness(dialect);
     agentId = (
       (await (await request('POST', '/v1/agents', { body: { name: 'crm' } })).json()) as { id: string }
     ).id;

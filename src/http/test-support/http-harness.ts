@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,7 +74,8 @@ export async function createHttpHarness(
   const dataDir = mkdtempSync(join(tmpdir(), 'colony-http-'));
   const postgres = dialect === 'postgres' ? await createPostgresDatabase() : undefined;
   const config = loadConfig({
-    env: { ...options.env },
+    // A shared database never gets a key file: its processes share COLONY_SECRETS_KEY (decision 0027).
+    env: { ...(postgres ? { COLONY_SECRETS_KEY: randomBytes(32).toString('base64') } : {}), ...options.env },
     cwd: dataDir,
     flags: {
       dataDir,
