@@ -2,6 +2,7 @@ import { ColonyError } from '../../errors/index.js';
 import { fillSecretsIn, secretReferencesIn } from '../secret-references.js';
 import { noResolvedSecrets, type ResolvedSecrets, type SecretResolver } from '../secret-resolver.js';
 import type { ToolContext } from '../tool-definition.js';
+import { checkUrl } from './egress-policy.js';
 import type { HttpToolConfig } from './http-config.js';
 import type { HttpEndpoint, HttpMethod } from './http-endpoint.js';
 import type { HttpRequestInput } from './http-request-input.js';
@@ -113,6 +114,8 @@ export async function resolveTarget(
       if (Object.keys(endpoint.headers).some((own) => own.toLowerCase() === name.toLowerCase()))
         delete headers[name];
     }
+    // A host the egress rules refuse gets no secret (and records no use of one).
+    checkUrl(url, config);
     const own = await endpointValues(endpoint, context, resolver);
     Object.assign(headers, own.headers);
     fixedQuery = own.query;
