@@ -23,6 +23,7 @@ import { createMcpHub, createMcpServer, createMcpToolSource, type McpHub } from 
 import { fixtureServerPath } from '../../src/mcp/test-support/fixture.js';
 import { startHttpFixture } from '../../src/mcp/test-support/http-fixture.js';
 import { createSilentLogger } from '../../src/observability/index.js';
+import { createSecretResolver, createSecretVault } from '../../src/secrets/index.js';
 import { migrate, openDatabase } from '../../src/storage/index.js';
 import { createToolRegistry, type ToolContext } from '../../src/tools/index.js';
 import { machineLine, markdownTable, percentile, writeSection } from '../shared/results.js';
@@ -75,7 +76,9 @@ async function compare(direct: () => Promise<unknown>, colony: () => Promise<unk
 async function measureTransport(label: 'stdio' | 'http') {
   const hub = createMcpHub(settings, systemClock);
   const registry = createToolRegistry(configDefaults.tools);
-  registry.addSource(createMcpToolSource(base, hub));
+  registry.addSource(
+    createMcpToolSource(base, hub, createSecretResolver({ ...base, secrets: createSecretVault(null) })),
+  );
   const org = await createOrg(base, { name: `bench-${label}` });
   const transport =
     label === 'stdio'

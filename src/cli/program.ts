@@ -12,6 +12,7 @@ import { registerMigrateDataCommand } from './commands/migrate-data.js';
 import { registerMissionCommand } from './commands/mission.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerScheduleCommand } from './commands/schedule.js';
+import { registerSecretCommand } from './commands/secret.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerTaskCommand } from './commands/task.js';
 import { registerUsageCommand } from './commands/usage.js';
@@ -54,6 +55,7 @@ export function createProgram(cli: CliContext): Command {
   registerTaskCommand(program, cli);
   registerMemoryCommand(program, cli);
   registerMcpServerCommand(program, cli);
+  registerSecretCommand(program, cli);
   for (const command of program.commands) applyToTree(command);
   return program;
 }

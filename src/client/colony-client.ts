@@ -7,6 +7,7 @@ import type {
   McpServerPage,
   UpdateMcpServerInput,
 } from './mcp-server-types.js';
+import type { CreateSecretInput, GrantSecretInput, Secret, SecretGrant, SecretPage } from './secret-types.js';
 import type { SseMessage } from './sse-reader.js';
 import type { SubmitTaskInput, Task, TaskDetail, TaskListOptions, TaskPage } from './task-types.js';
 import type {
@@ -129,6 +130,18 @@ export interface ColonyClient {
     get(idOrName: string): Promise<McpServer>;
     update(idOrName: string, input: UpdateMcpServerInput): Promise<McpServer>;
     delete(idOrName: string): Promise<void>;
+  };
+  /** Org secrets: write-only, responses carry names, versions and grants, never values. */
+  secrets: {
+    create(input: CreateSecretInput): Promise<Secret>;
+    list(page?: Page): Promise<SecretPage>;
+    get(idOrName: string): Promise<Secret>;
+    /** A new version with a new value. */
+    rotate(idOrName: string, value: string): Promise<Secret>;
+    delete(idOrName: string): Promise<void>;
+    grant(idOrName: string, input: GrantSecretInput): Promise<SecretGrant>;
+    grants(idOrName: string): Promise<{ grants: SecretGrant[] }>;
+    revoke(idOrName: string, grantId: string): Promise<void>;
   };
   tasks: {
     /** Enqueues a task of an API kind (`noop`, `echo`, `sleep`). */
@@ -263,6 +276,21 @@ export function createColonyClient(options: ColonyClientOptions): ColonyClient {
       update: (idOrName, input) => json('PATCH', `/v1/mcp-servers/${segment(idOrName)}`, { body: input }),
       delete: async (idOrName) => {
         await send('DELETE', `/v1/mcp-servers/${segment(idOrName)}`);
+      },
+    },
+    secrets: {
+      create: (input) => json('POST', '/v1/secrets', { body: input }),
+      list: (page = {}) => json('GET', '/v1/secrets', { query: { ...page } }),
+      get: (idOrName) => json('GET', `/v1/secrets/${segment(idOrName)}`),
+      rotate: (idOrName, value) =>
+        json('POST', `/v1/secrets/${segment(idOrName)}/versions`, { body: { value } }),
+      delete: async (idOrName) => {
+        await send('DELETE', `/v1/secrets/${segment(idOrName)}`);
+      },
+      grant: (idOrName, input) => json('POST', `/v1/secrets/${segment(idOrName)}/grants`, { body: input }),
+      grants: (idOrName) => json('GET', `/v1/secrets/${segment(idOrName)}/grants`),
+      revoke: async (idOrName, grantId) => {
+        await send('DELETE', `/v1/secrets/${segment(idOrName)}/grants/${segment(grantId)}`);
       },
     },
     chats: {

@@ -7,6 +7,7 @@ export type {
   McpServerPage,
   UpdateMcpServerInput,
 } from './mcp-server-types.js';
+export type { CreateSecretInput, GrantSecretInput, Secret, SecretGrant, SecretPage } from './secret-types.js';
 export { readSse, type SseMessage } from './sse-reader.js';
 export type {
   SubmitTaskInput,

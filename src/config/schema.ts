@@ -3,6 +3,7 @@ import { browserSettings } from './browser-settings.js';
 import { mcpServersSetting, mcpSettings } from './mcp-settings.js';
 import { memorySettings } from './memory-settings.js';
 import { modelsSettings } from './models-settings.js';
+import { secretsKeySetting } from './secrets-key-setting.js';
 import { booleanish, setting } from './setting.js';
 import { toolsSettings } from './tools-settings.js';
 
@@ -136,6 +137,7 @@ export const configSchema = z.strictObject({
     meaning:
       'where `colony backup` writes and reads backups (a folder per backup); default `<dataDir>/backups`',
   }),
+  secretsKey: secretsKeySetting,
   browser: browserSettings,
   memory: memorySettings,
   models: modelsSettings,

@@ -33,6 +33,7 @@ const samples: Record<string, string> = {
   trustProxy: 'true',
   traceSqlMs: '2.5',
   backupDir: '/srv/backups',
+  secretsKey: 'a'.repeat(64),
   'browser.corsOrigins': 'https://app.example.com, http://localhost:5173',
   'browser.streamTokenTtlSeconds': '60',
   'browser.streamTokenSecret': 's'.repeat(40),

@@ -86,6 +86,13 @@ export const eventCatalog = {
   'mcp-server-deleted': z.object({ name: text }),
   /** An MCP server was down, slow or answered garbage: the model got a tool error, the run went on. */
   'mcp-server-failed': z.object({ server: text, tool: text.optional(), error: text }),
+  'secret-created': z.object({ name: text, version: z.number() }),
+  'secret-rotated': z.object({ name: text, version: z.number() }),
+  'secret-deleted': z.object({ name: text }),
+  'secret-granted': z.object({ name: text, subject: z.enum(['agent', 'chat']), subjectId: text }),
+  'secret-revoked': z.object({ name: text, subject: z.enum(['agent', 'chat']), subjectId: text }),
+  /** A tool call used a secret (its name and version, never its value). */
+  'secret-used': z.object({ name: text, version: z.number(), tool: text, runId: text, toolCallId: text }),
   'tool-call-started': toolCall,
   'tool-call-waiting': toolCall,
   'tool-call-approval-requested': toolCall,

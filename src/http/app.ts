@@ -27,6 +27,7 @@ import { registerOpenAiRoutes } from './routes/openai.js';
 import { registerRoutingRoutes } from './routes/routing.js';
 import { registerRunRoutes } from './routes/runs.js';
 import { registerScheduleRoutes } from './routes/schedules.js';
+import { registerSecretRoutes } from './routes/secrets.js';
 import { registerStreamTokenRoutes } from './routes/stream-tokens.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { registerTaskRoutes } from './routes/tasks.js';
@@ -160,5 +161,6 @@ export function createApp(services: HttpServices): ColonyApp {
   registerUiChatRoutes(app, services);
   registerStreamTokenRoutes(app, services, streamTokens);
   registerMcpServerRoutes(app, services);
+  registerSecretRoutes(app, services);
   return app;
 }

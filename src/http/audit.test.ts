@@ -180,6 +180,36 @@ const cases: AuditCase[] = [
     call: (h) => h.request('DELETE', '/v1/mcp-servers/audited-mcp'),
   },
   {
+    route: 'POST /v1/secrets',
+    action: 'secret.create',
+    call: (h) => h.request('POST', '/v1/secrets', { body: { name: 'AUDITED', value: 'audited-value-1' } }),
+  },
+  {
+    route: 'POST /v1/secrets/{id}/versions',
+    action: 'secret.rotate',
+    call: (h) => h.request('POST', '/v1/secrets/AUDITED/versions', { body: { value: 'audited-value-2' } }),
+  },
+  {
+    route: 'POST /v1/secrets/{id}/grants',
+    action: 'secret.grant',
+    call: (h, ids) => h.request('POST', '/v1/secrets/AUDITED/grants', { body: { chat: ids.chatId } }),
+  },
+  {
+    route: 'DELETE /v1/secrets/{id}/grants/{grantId}',
+    action: 'secret.revoke',
+    call: async (h) => {
+      const { grants } = await json<{ grants: Array<{ id: string }> }>(
+        h.request('GET', '/v1/secrets/AUDITED/grants'),
+      );
+      return h.request('DELETE', `/v1/secrets/AUDITED/grants/${grants[0]?.id}`);
+    },
+  },
+  {
+    route: 'DELETE /v1/secrets/{id}',
+    action: 'secret.delete',
+    call: (h) => h.request('DELETE', '/v1/secrets/AUDITED'),
+  },
+  {
     route: 'DELETE /v1/agents/{id}',
     action: 'agent.delete',
     call: (h, ids) => h.request('DELETE', `/v1/agents/${ids.agentId}`),

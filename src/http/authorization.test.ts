@@ -153,6 +153,56 @@ const routes: RouteCase[] = [
   },
   { name: 'list schedules', method: 'GET', path: () => '/v1/schedules', minimum: 'viewer', scoped: false },
   {
+    name: 'create secret',
+    method: 'POST',
+    path: () => '/v1/secrets',
+    minimum: 'admin',
+    body: { name: 'AUTHZ_NEW', value: 'authz-value-1' },
+    invalid: { body: { name: 'AUTHZ_BAD', value: 'short' }, field: 'value' },
+    scoped: false,
+  },
+  { name: 'list secrets', method: 'GET', path: () => '/v1/secrets', minimum: 'viewer', scoped: false },
+  { name: 'get secret', method: 'GET', path: () => '/v1/secrets/AUTHZ', minimum: 'viewer', scoped: true },
+  {
+    name: 'rotate secret',
+    method: 'POST',
+    path: () => '/v1/secrets/AUTHZ/versions',
+    minimum: 'admin',
+    body: { value: 'authz-value-2' },
+    invalid: { body: { value: 'short' }, field: 'value' },
+    scoped: true,
+  },
+  {
+    name: 'grant secret',
+    method: 'POST',
+    path: () => '/v1/secrets/AUTHZ/grants',
+    minimum: 'admin',
+    body: { agent: 'helper' },
+    invalid: { body: { agent: 'helper', chat: 'both' }, field: 'agent' },
+    scoped: true,
+  },
+  {
+    name: 'list secret grants',
+    method: 'GET',
+    path: () => '/v1/secrets/AUTHZ/grants',
+    minimum: 'viewer',
+    scoped: true,
+  },
+  {
+    name: 'revoke secret grant',
+    method: 'DELETE',
+    path: () => '/v1/secrets/AUTHZ/grants/sgr_missing',
+    minimum: 'admin',
+    scoped: true,
+  },
+  {
+    name: 'delete secret',
+    method: 'DELETE',
+    path: () => '/v1/secrets/AUTHZ',
+    minimum: 'admin',
+    scoped: true,
+  },
+  {
     name: 'delete agent',
     method: 'DELETE',
     path: (f) => `/v1/agents/${f.agentId}`,
@@ -174,6 +224,9 @@ const tables = [
   'event',
   'audit_log',
   'api_key',
+  'secret',
+  'secret_version',
+  'secret_grant',
 ] as const;
 
 describe.each(testDialects)('authorization and validation on %s', (dialect) => {
@@ -194,6 +247,7 @@ describe.each(testDialects)('authorization and validation on %s', (dialect) => {
       await harness.request('POST', `/v1/chats/${chat.id}/messages`, { body: { content: 'hi' } })
     ).json()) as { run: { id: string } };
     fixture = { agentId: agent.id, chatId: chat.id, runId: posted.run.id };
+    await harness.request('POST', '/v1/secrets', { body: { name: 'AUTHZ', value: 'authz-value-0' } });
   });
   afterAll(async () => {
     await harness.close();

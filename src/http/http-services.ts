@@ -7,6 +7,7 @@ import type { Authenticate } from '../identity/index.js';
 import type { McpHub } from '../mcp/index.js';
 import type { Metrics } from '../observability/index.js';
 import type { RunResumer, RuntimeServices } from '../runtime/index.js';
+import type { SecretVault } from '../secrets/index.js';
 import type { RateLimiter } from './rate-limiter.js';
 
 /** Everything the HTTP adapter needs; assembled once by the server. */
@@ -18,6 +19,8 @@ export interface HttpServices extends RuntimeServices {
   metrics: Metrics;
   /** Connections to MCP servers (the registry's use cases forget a server's on edit). */
   mcp: McpHub;
+  /** The key org secrets are sealed with (`/v1/secrets`). */
+  secrets: SecretVault;
   /** Per-key request budgets; an in-process limiter when absent. */
   rateLimiter?: RateLimiter;
   /** Picks an agent for a capability (delegation); the expert gate replaces the default. */

@@ -1,4 +1,5 @@
 import { ColonyError } from '../errors/index.js';
+import { secretReferencesIn } from '../tools/index.js';
 import { type McpServer, mcpTransport } from './mcp-server-schema.js';
 
 /** An entry of `mcpServers` in colony.config.yaml, as the config schema checked it. */
@@ -33,6 +34,14 @@ export function configServersOf(entries: Readonly<Record<string, McpServerEntry>
       throw new ColonyError('invalid_input', `${path}: ${issue?.message ?? 'invalid'}`, {
         fields: [{ path, message: issue?.message ?? 'invalid' }],
       });
+    }
+    const values = transport.data.type === 'stdio' ? transport.data.env : transport.data.headers;
+    if (secretReferencesIn(values).length > 0) {
+      // Secrets belong to an org, and a config-file server serves every org.
+      const path = `mcpServers.${name}.${transport.data.type === 'stdio' ? 'env' : 'headers'}`;
+      const message =
+        'a server of the configuration file serves every org and cannot reference org secrets: register it with the API (POST /v1/mcp-servers)';
+      throw new ColonyError('invalid_input', `${path}: ${message}`, { fields: [{ path, message }] });
     }
     return {
       id: `config:${name}`,

@@ -9,16 +9,10 @@ export const mcpServerName = z
   .regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and "-", starting with a letter or digit');
 
 /**
- * A value that names a secret (`{{secrets.NAME}}`). Org secrets are not built yet: such a value is
- * refused rather than sent to the server as the literal text.
+ * An env or header value; `{{secrets.NAME}}` in it is filled with the org secret when a granted
+ * agent calls the server (docs/tools.md, Secrets).
  */
-const secretReference = /\{\{\s*secrets\./;
-const plainValue = z
-  .string()
-  .max(8000)
-  .refine((value) => !secretReference.test(value), {
-    message: 'secret references ({{secrets.NAME}}) are not supported yet: give the value itself',
-  });
+const plainValue = z.string().max(8000);
 
 const environmentName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
 const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'an HTTP header name');

@@ -91,7 +91,7 @@ describe.each(testDialects)('the MCP server registry on %s', (dialect) => {
     expect((await harness.request('DELETE', '/v1/mcp-servers/shared')).status).toBe(409);
   });
 
-  it('refuses a stdio command the operator did not allow, and secret references, naming the field', async () => {
+  it('refuses a stdio command the operator did not allow, naming the field; keeps secret references hidden', async () => {
     const command = await harness.request('POST', '/v1/mcp-servers', {
       body: { name: 'shell', transport: { type: 'stdio', command: '/bin/sh', args: ['-c', 'id'] } },
     });
@@ -100,8 +100,9 @@ describe.each(testDialects)('the MCP server registry on %s', (dialect) => {
     const secret = await harness.request('POST', '/v1/mcp-servers', {
       body: httpServer('secretive', { Authorization: 'Bearer {{secrets.DOCS_TOKEN}}' }),
     });
-    expect(secret.status).toBe(400);
-    expect(await fieldsOf(secret)).toEqual(['json.transport.headers.Authorization']);
+    expect(secret.status).toBe(201);
+    const shown = (await secret.json()) as ServerView;
+    expect(shown.transport.headers).toEqual({ Authorization: '[redacted]' });
   });
 
   it('needs the admin role to write; members read', async () => {

@@ -4,10 +4,22 @@ import type { Services } from '../context/index.js';
 import { coerceError } from '../errors/index.js';
 import { transact } from '../events/index.js';
 import { truncateText } from '../kernel/index.js';
-import type { ToolContext, ToolDefinition, ToolSource } from '../tools/index.js';
-import type { McpCallResult, McpConnection } from './mcp-connection.js';
+import {
+  fillSecretsIn,
+  noResolvedSecrets,
+  type ResolvedSecrets,
+  redactError,
+  redactSecrets,
+  redactText,
+  type SecretResolver,
+  secretReferencesIn,
+  type ToolContext,
+  type ToolDefinition,
+  type ToolSource,
+} from '../tools/index.js';
+import type { McpCallResult } from './mcp-connection.js';
 import type { McpHub } from './mcp-hub.js';
-import type { McpServer } from './mcp-server-schema.js';
+import type { McpServer, McpTransport } from './mcp-server-schema.js';
 import { findMcpServer } from './mcp-server-store.js';
 import { isMcpToolName, modelToolName, parseMcpToolName } from './mcp-tool-names.js';
 
@@ -24,19 +36,48 @@ function errorText(result: McpCallResult): string {
   return truncateText(texts.join('\n') || 'the tool reported an error', 4000);
 }
 
+/** The secrets a server's env (stdio) or headers (HTTP) reference. */
+function secretNamesOf(transport: McpTransport): string[] {
+  return secretReferencesIn(transport.type === 'stdio' ? transport.env : transport.headers);
+}
+
+/** The server with its `{{secrets.NAME}}` references filled in. */
+function filledServer(server: McpServer, secrets: ResolvedSecrets): McpServer {
+  const transport = server.transport;
+  return {
+    ...server,
+    transport:
+      transport.type === 'stdio'
+        ? { ...transport, env: fillSecretsIn(transport.env, secrets) }
+        : { ...transport, headers: fillSecretsIn(transport.headers, secrets) },
+  };
+}
+
 /**
  * The tools of the org's MCP servers (and the config file's), for agents that list
  * `mcp:<server>/<tool>` or `mcp:<server>/*`. A call is an ordinary durable tool step: persisted
  * before and after it runs; after a crash in the middle, only a tool the server marks
  * read-only or idempotent is called again. A server that is down, slow or answers garbage gives
  * the model a tool error and writes an `mcp-server-failed` event; the run goes on.
+ *
+ * A server whose env or headers reference `{{secrets.NAME}}` is started with the org's current
+ * values (and restarted after a rotation); each call first asks `secrets` for the run's grants,
+ * which records the use, and the call's output and errors are redacted of every value.
  */
-export function createMcpToolSource(services: Services, hub: McpHub): ToolSource {
+export function createMcpToolSource(services: Services, hub: McpHub, secrets: SecretResolver): ToolSource {
   const serverOf = (orgId: string, name: string) =>
     findMcpServer(services.database.db, hub.configServers, orgId, name);
 
   // A server that cannot be listed is reported once a minute, not at every step of every run.
   const listingReported = new Map<string, number>();
+
+  /** The connection for `server`, its secret references filled with `resolved` (the org's current values when absent). */
+  async function connect(server: McpServer, orgId: string, resolved?: ResolvedSecrets) {
+    const names = secretNamesOf(server.transport);
+    if (names.length === 0) return { connection: hub.connectionOf(server), used: noResolvedSecrets };
+    const used = resolved ?? (await secrets.forOrg(orgId, names));
+    return { connection: hub.connectionOf(filledServer(server, used), used.revision), used };
+  }
 
   async function reportFailure(
     server: McpServer,
@@ -57,30 +98,44 @@ export function createMcpToolSource(services: Services, hub: McpHub): ToolSource
     ).catch((thrown: unknown) => services.logger.warn({ err: thrown }, 'could not record mcp-server-failed'));
   }
 
-  function definitionOf(connection: McpConnection, name: string, listed: Tool | undefined): ToolDefinition {
-    const server = connection.server;
-    const safe = listed?.annotations?.readOnlyHint === true || listed?.annotations?.idempotentHint === true;
+  function definitionOf(server: McpServer, name: string, listed: Tool | undefined): ToolDefinition {
+    const readOnly = listed?.annotations?.readOnlyHint === true;
+    const safe = readOnly || listed?.annotations?.idempotentHint === true;
+    const modelName = modelToolName(server.name, name);
     return {
-      name: modelToolName(server.name, name),
+      name: modelName,
       description: listed?.description ?? `The tool "${name}" of the MCP server "${server.name}".`,
       inputSchema: anyObject,
       modelInputSchema: listed?.inputSchema ?? { type: 'object', properties: {} },
       requiresApproval: () => false,
+      // The `mutating` policy waits for every tool the server does not mark read-only.
+      isMutating: () => !readOnly,
       idempotent: safe,
       async execute(input, context) {
+        const names = secretNamesOf(server.transport);
+        // Grants are checked (and the use recorded) before the server sees the call.
+        const granted = names.length > 0 ? await secrets.forToolCall(context, modelName, names) : undefined;
+        let used = granted ?? noResolvedSecrets;
         let result: McpCallResult;
         try {
-          result = await connection.callTool(name, input as Record<string, unknown>, context.signal);
+          const open = await connect(server, context.orgId, granted);
+          used = open.used;
+          result = await open.connection.callTool(name, input as Record<string, unknown>, context.signal);
         } catch (thrown) {
-          const error = coerceError(thrown);
+          const error = redactError(coerceError(thrown), used);
           if (!context.signal.aborted) await reportFailure(server, error, context, name);
           throw error;
         }
-        if (result.isError) throw new Error(errorText(result));
-        return {
-          content: result.content,
-          ...(result.structuredContent === undefined ? {} : { structuredContent: result.structuredContent }),
-        };
+        if (result.isError) throw new Error(redactText(errorText(result), used));
+        return redactSecrets(
+          {
+            content: result.content,
+            ...(result.structuredContent === undefined
+              ? {}
+              : { structuredContent: result.structuredContent }),
+          },
+          used,
+        );
       },
     };
   }
@@ -105,15 +160,17 @@ export function createMcpToolSource(services: Services, hub: McpHub): ToolSource
         [...wanted].map(async ([serverName, tools]) => {
           const server = await serverOf(orgId, serverName);
           if (!server) return [];
-          const connection = hub.connectionOf(server);
           let listed: Tool[] | undefined;
+          let used = noResolvedSecrets;
           try {
-            listed = await connection.listTools(signal);
+            const open = await connect(server, orgId);
+            used = open.used;
+            listed = await open.connection.listTools(signal);
           } catch (thrown) {
             const last = listingReported.get(server.id) ?? Number.NEGATIVE_INFINITY;
             if (!signal.aborted && services.clock.now() - last >= 60_000) {
               listingReported.set(server.id, services.clock.now());
-              await reportFailure(server, coerceError(thrown), { orgId });
+              await reportFailure(server, redactError(coerceError(thrown), used), { orgId });
             }
           }
           // Named tools are offered even when the listing failed (a call then says why); `*`
@@ -122,7 +179,7 @@ export function createMcpToolSource(services: Services, hub: McpHub): ToolSource
           const all = tools.includes('*') ? (listed ?? []).map((tool) => tool.name) : [];
           return [...new Set([...named, ...all])].map((name) =>
             definitionOf(
-              connection,
+              server,
               name,
               listed?.find((tool) => tool.name === name),
             ),

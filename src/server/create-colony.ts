@@ -29,6 +29,13 @@ import {
 } from '../runtime/index.js';
 import { createScheduleHandlers } from '../schedules/index.js';
 import {
+  checkSecretsKey,
+  createSecretResolver,
+  createSecretVault,
+  openSecretsKey,
+  type SecretVault,
+} from '../secrets/index.js';
+import {
   createOutageBackoff,
   type Database,
   databaseOutageOf,
@@ -83,8 +90,18 @@ export async function createColony(options: CreateColonyOptions): Promise<Colony
     onConnectionError: (error) => connections.failed(error),
     onConnect: () => connections.succeeded(),
   });
+  let secrets: SecretVault;
   try {
     await migrate(database);
+    // The key file is made only beside the embedded database: a shared one needs COLONY_SECRETS_KEY.
+    secrets = createSecretVault(
+      openSecretsKey({
+        configured: config.secretsKey,
+        dataDir: config.dataDir,
+        generate: config.databaseUrl === undefined,
+      }),
+    );
+    await checkSecretsKey(database.db, secrets);
   } catch (error) {
     await database.close();
     throw error;
@@ -92,6 +109,7 @@ export async function createColony(options: CreateColonyOptions): Promise<Colony
   const bus = createEventBus({ readerPollMs: config.eventPollMs });
   const fanOut = config.natsUrl ? startNatsFanOut(bus, { url: config.natsUrl, logger }) : undefined;
   const base = { database, bus, clock: systemClock, ids: createIdGenerator(), logger };
+  const secretResolver = createSecretResolver({ ...base, secrets });
   const memoryConfig = config.memory;
   const mcp = createMcpHub(config.mcp, base.clock, configServersOf(config.mcpServers));
   const memory = createMemoryRuntime(base);
@@ -99,7 +117,7 @@ export async function createColony(options: CreateColonyOptions): Promise<Colony
     ...base,
     memory,
     models: createModelRegistry(config.models),
-    tools: createToolRegistry(config.tools),
+    tools: createToolRegistry(config.tools, secretResolver),
     runtime: {
       maxRunSteps: config.maxRunSteps,
       recentWindowTokens: config.recentWindowTokens,
@@ -108,7 +126,7 @@ export async function createColony(options: CreateColonyOptions): Promise<Colony
     runHooks: {},
   };
   runtime.runHooks = createMemoryRunHooks(runtime, memoryConfig);
-  runtime.tools.addSource(createMcpToolSource(base, mcp));
+  runtime.tools.addSource(createMcpToolSource(base, mcp, secretResolver));
   for (const tool of Object.values(
     createMemoryTools(runtime, undefined, { anonymousScope: memoryConfig.anonymousScope }),
   )) {
@@ -121,6 +139,7 @@ export async function createColony(options: CreateColonyOptions): Promise<Colony
     ...runtime,
     config,
     mcp,
+    secrets,
     authenticate: createAuthenticator(runtime),
     runs: createRunScheduler(runtime, wake),
     runResumer: createRunResumer(runtime, wake),

@@ -44,6 +44,9 @@ const owners: Record<string, string> = {
   agent_performance: 'orchestration',
   idempotency_record: 'idempotency',
   mcp_server: 'mcp',
+  secret: 'secrets',
+  secret_version: 'secrets',
+  secret_grant: 'secrets',
 };
 
 const tables = [
@@ -51,6 +54,7 @@ const tables = [
   'storage/schema-collaboration.ts',
   'storage/schema-idempotency.ts',
   'storage/schema-mcp.ts',
+  'storage/schema-secrets.ts',
 ]
   .flatMap((path) => schemaTables(parseSource(path)))
   .sort();

@@ -2,6 +2,14 @@ export { aiSdkToolsOf } from './ai-sdk-tools.js';
 export { agentApprovalsSchema, needsApproval } from './approval-policy.js';
 export { httpEndpointsSchema } from './http/http-endpoint.js';
 export {
+  fillSecretsIn,
+  redactError,
+  redactSecrets,
+  redactText,
+  secretReferencesIn,
+} from './secret-references.js';
+export { noResolvedSecrets, type ResolvedSecrets, type SecretResolver } from './secret-resolver.js';
+export {
   isToolWait,
   type ToolContext,
   type ToolDefinition,

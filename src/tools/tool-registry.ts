@@ -3,6 +3,7 @@ import { getTimeTool } from './get-time.js';
 import type { HttpToolConfig } from './http/http-config.js';
 import { createHttpRequestTool } from './http/http-request-tool.js';
 import { createRunJavaScriptTool, type JavaScriptToolConfig } from './javascript/run-javascript-tool.js';
+import { noSecrets, type SecretResolver } from './secret-resolver.js';
 import type { ToolDefinition } from './tool-definition.js';
 import type { ToolSource } from './tool-source.js';
 
@@ -30,13 +31,14 @@ export interface ToolRegistry {
 
 /**
  * Creates a registry holding the built-in tools (`get_time`, `http_request`, `run_javascript`). Other capabilities
- * add theirs with `register`.
+ * add theirs with `register`. `secrets` fills the `{{secrets.NAME}}` references of HTTP endpoints
+ * (without it, a reference fails the call).
  *
  * @example
  * const tools = createToolRegistry(config.tools);
  * tools.get('get_time');
  */
-export function createToolRegistry(config: ToolsConfig): ToolRegistry {
+export function createToolRegistry(config: ToolsConfig, secrets: SecretResolver = noSecrets): ToolRegistry {
   const tools = new Map<string, ToolDefinition>();
   const sources: ToolSource[] = [];
   const sourceOf = (name: string) => sources.find((source) => source.owns(name));
@@ -80,7 +82,7 @@ export function createToolRegistry(config: ToolsConfig): ToolRegistry {
     },
   };
   registry.register(getTimeTool);
-  registry.register(createHttpRequestTool(config.http));
+  registry.register(createHttpRequestTool(config.http, undefined, secrets));
   registry.register(createRunJavaScriptTool(config.javascript));
   return registry;
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +8,7 @@ import { type Role, systemActor } from '../../context/index.js';
 import { catalogProblems } from '../../events/catalog.js';
 import { toStoredEvent } from '../../events/index.js';
 import { createApiKey, createOrg } from '../../identity/index.js';
-import { createLogger } from '../../observability/index.js';
+import { createLogger, type Logger } from '../../observability/index.js';
 import { type Colony, createColony } from '../../server/index.js';
 import type { DialectName, Row, Schema } from '../../storage/index.js';
 import { createPostgresDatabase } from '../../storage/test-support/databases.js';
@@ -66,12 +67,15 @@ export async function createHttpHarness(
     env?: NodeJS.ProcessEnv;
     config?: Record<string, unknown>;
     handlers?: Record<string, TaskHandler>;
+    /** Where the Colony logs (default: silent, or the level in COLONY_TEST_LOG). */
+    logger?: Logger;
   } = {},
 ): Promise<HttpHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'colony-http-'));
   const postgres = dialect === 'postgres' ? await createPostgresDatabase() : undefined;
   const config = loadConfig({
-    env: { ...options.env },
+    // A shared database never gets a key file: its processes share COLONY_SECRETS_KEY (decision 0027).
+    env: { ...(postgres ? { COLONY_SECRETS_KEY: randomBytes(32).toString('base64') } : {}), ...options.env },
     cwd: dataDir,
     flags: {
       dataDir,
@@ -83,7 +87,7 @@ export async function createHttpHarness(
   });
   const colony = await createColony({
     config,
-    logger: createLogger({ level: process.env.COLONY_TEST_LOG ?? 'silent', pretty: false }),
+    logger: options.logger ?? createLogger({ level: process.env.COLONY_TEST_LOG ?? 'silent', pretty: false }),
     workers: options.workers ?? false,
     ...(options.handlers ? { handlers: options.handlers } : {}),
   });

@@ -21,6 +21,18 @@ if (process.env.MCP_FIXTURE_MODE === 'garbage') {
       async ({ text }) => ({ content: [{ type: 'text', text: `echo: ${text}` }] }),
     );
     server.registerTool(
+      'env',
+      {
+        description: 'The value of an environment variable of the server (a failure, when fail is true)',
+        inputSchema: z.object({ name: z.string(), fail: z.boolean().optional() }),
+        annotations: { readOnlyHint: true },
+      },
+      async ({ name, fail }) => ({
+        content: [{ type: 'text', text: `${name}=${process.env[name] ?? ''}` }],
+        ...(fail ? { isError: true } : {}),
+      }),
+    );
+    server.registerTool(
       'count',
       { description: 'Counts its calls in a file', inputSchema: z.object({ label: z.string() }) },
       async ({ label }) => {

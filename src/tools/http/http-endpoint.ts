@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { headersSchema, secretReferences } from './http-headers.js';
+import { headersSchema } from './http-headers.js';
 
 /** The methods `http_request` can send. */
 export const httpMethods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -35,12 +35,15 @@ export const httpEndpointSchema = z
     baseUrl: baseUrl.describe('Calls go to paths under this URL'),
     methods: z.array(z.enum(httpMethods)).min(1).max(httpMethods.length).default(['GET']),
     headers: headersSchema
-      .refine(
-        (headers) => Object.values(headers).every((value) => secretReferences(value).length === 0),
-        'secret references ({{secrets.NAME}}) are not available yet: secrets are a later release',
-      )
       .default({})
-      .describe('Sent with every call to this endpoint'),
+      .describe(
+        'Sent with every call to this endpoint; values may reference secrets: `Bearer {{secrets.NAME}}`',
+      ),
+    query: z
+      .record(z.string().min(1).max(200), z.string().max(2_000))
+      .refine((query) => Object.keys(query).length <= 20, 'at most 20 query parameters')
+      .default({})
+      .describe("Query parameters added to every call (before the model's); values may reference secrets"),
     maxRequestBytes: z.number().int().min(0).max(10_000_000).default(100_000),
     /** At most the server's `tools.http.maxResponseBytes`. */
     maxResponseBytes: z.number().int().min(1).max(100_000_000).optional(),

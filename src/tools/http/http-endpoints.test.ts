@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configDefaults } from '../../config/index.js';
+import type { SecretResolver } from '../secret-resolver.js';
 import { testToolContext } from '../test-support/tool-context.js';
 import type { HttpToolConfig } from './http-config.js';
 import { type HttpEndpoints, httpEndpointSchema } from './http-endpoint.js';
@@ -151,7 +152,7 @@ describe('http_request with named endpoints', () => {
     expect(posted).toMatchObject({ status: 307, headers: { location: '/api/items' } });
   });
 
-  it('validates endpoint definitions and leaves secrets to a later release', () => {
+  it('validates endpoint definitions; secret references are kept for call time', () => {
     expect(httpEndpointSchema.safeParse({ baseUrl: 'ftp://example.com' }).success).toBe(false);
     expect(httpEndpointSchema.safeParse({ baseUrl: 'https://u:p@example.com' }).success).toBe(false);
     expect(httpEndpointSchema.safeParse({ baseUrl: 'https://example.com/?a=1' }).success).toBe(false);
@@ -162,12 +163,60 @@ describe('http_request with named endpoints', () => {
       baseUrl: 'https://e.com',
       headers: { Authorization: 'Bearer {{secrets.CRM_TOKEN}}' },
     });
-    expect(secret.error?.issues[0]?.message).toContain('are not available yet');
+    expect(secret.data?.headers).toEqual({ Authorization: 'Bearer {{secrets.CRM_TOKEN}}' });
     expect(httpEndpointSchema.parse({ baseUrl: 'https://e.com' })).toEqual({
       baseUrl: 'https://e.com',
       methods: ['GET'],
       headers: {},
+      query: {},
       maxRequestBytes: 100_000,
     });
+  });
+});
+
+describe('http_request with secrets in an endpoint', () => {
+  const token = 'tok-3e9f0c7a1b2d';
+  const asked: string[][] = [];
+  const resolver: SecretResolver = {
+    async forToolCall(_context, _tool, names) {
+      asked.push([...names]);
+      const values = new Map(names.map((name) => [name, name === 'BROKEN' ? 'line\nbreak-value' : token]));
+      return { values, revision: names.join(',') };
+    },
+    forOrg: () => Promise.reject(new Error('not used')),
+  };
+  const secretEndpoints = (): HttpEndpoints => ({
+    vault: httpEndpointSchema.parse({
+      baseUrl: `${base}/api/`,
+      headers: { Authorization: 'Bearer {{secrets.TOKEN}}' },
+      query: { key: '{{secrets.TOKEN}}', fixed: 'yes' },
+    }),
+    broken: httpEndpointSchema.parse({ baseUrl: `${base}/api/`, headers: { 'X-Key': '{{secrets.BROKEN}}' } }),
+  });
+  const run = (input: HttpRequestInput, overrides: Partial<HttpToolConfig> = {}) => {
+    const tool = createHttpRequestTool(
+      { ...configDefaults.tools.http, allowPrivate: true, ...overrides },
+      undefined,
+      resolver,
+    );
+    return tool.execute(tool.inputSchema.parse(input), testToolContext({ httpEndpoints: secretEndpoints() }));
+  };
+
+  it('fills header and query, keeps the endpoint query first, and redacts the echo', async () => {
+    const output = await run({ endpoint: 'vault', path: 'x', query: { key: 'model-tries', page: 1 } });
+    const echo = JSON.parse(output.body) as { url: string; headers: Record<string, string> };
+    expect(echo.url).toBe('/api/x?key=[secret:TOKEN]&fixed=yes&page=1');
+    expect(echo.headers.authorization).toBe('Bearer [secret:TOKEN]');
+    expect(JSON.stringify(output)).not.toContain(token);
+    expect(asked.at(-1)).toEqual(['TOKEN']);
+  });
+
+  it('asks for no secret when the egress rules refuse the host, and refuses a value with a line break', async () => {
+    const before = asked.length;
+    await expect(run({ endpoint: 'vault' }, { deny: ['127.0.0.1'] })).rejects.toThrow(
+      'host 127.0.0.1 is on the deny list',
+    );
+    expect(asked).toHaveLength(before);
+    await expect(run({ endpoint: 'broken' })).rejects.toThrow('the secret BROKEN holds a line break');
   });
 });

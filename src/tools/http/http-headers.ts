@@ -33,11 +33,3 @@ export const headerValue = z
 export const headersSchema = z
   .record(headerName, headerValue)
   .refine((headers) => Object.keys(headers).length <= maxHeaders, `at most ${maxHeaders} headers`);
-
-/** `{{secrets.NAME}}` in a header value: a reference the secrets capability will resolve. */
-const secretReference = /\{\{\s*secrets\.([A-Za-z0-9_.-]+)\s*\}\}/g;
-
-/** The secret names `value` references (`{{secrets.NAME}}`), in order. */
-export function secretReferences(value: string): string[] {
-  return [...value.matchAll(secretReference)].map((match) => match[1] ?? '');
-}

@@ -1,5 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { ColonyError, coerceError, isColonyError } from '../../errors/index.js';
+import { redactError, redactSecrets } from '../secret-references.js';
+import { noResolvedSecrets, noSecrets, type SecretResolver } from '../secret-resolver.js';
 import type { ToolDefinition } from '../tool-definition.js';
 import {
   checkUrl,
@@ -10,13 +12,7 @@ import {
 import type { HttpToolConfig } from './http-config.js';
 import { isMutatingMethod } from './http-endpoint.js';
 import { type HttpRequestInput, httpRequestInput } from './http-request-input.js';
-import {
-  type HeaderResolver,
-  type HttpTarget,
-  literalHeaders,
-  parseUrl,
-  resolveTarget,
-} from './http-target.js';
+import { type HttpTarget, parseUrl, resolveTarget } from './http-target.js';
 import { readLimitedBody, sendRequest } from './send-request.js';
 
 /** Headers dropped when a redirect leaves the original origin (with the endpoint's own). */
@@ -54,11 +50,13 @@ function pickHeaders(response: IncomingMessage): Record<string, string> {
  * lists, no private addresses unless allowed, every redirect re-checked, DNS answers pinned, size
  * and time limits). Only GET and HEAD follow redirects; another method returns the redirect.
  * Policy violations throw `forbidden`; network failures `unavailable`; the deadline `timeout`.
+ * An endpoint's `{{secrets.NAME}}` references are filled from `secrets` (grants checked, each use
+ * recorded), and every value sent is redacted (`[secret:NAME]`) from the output and any error.
  */
 export function createHttpRequestTool(
   config: HttpToolConfig,
   dependencies: EgressDependencies = defaultEgressDependencies,
-  resolveHeaders: HeaderResolver = literalHeaders,
+  secrets: SecretResolver = noSecrets,
 ): ToolDefinition<HttpRequestInput, HttpRequestOutput> {
   async function send(target: HttpTarget, signal: AbortSignal): Promise<HttpRequestOutput> {
     let { url, headers } = target;
@@ -119,9 +117,13 @@ export function createHttpRequestTool(
     async execute(input, context) {
       const deadline = AbortSignal.timeout(config.timeoutMs);
       const signal = AbortSignal.any([context.signal, deadline]);
+      let used = noResolvedSecrets;
       try {
-        return await send(await resolveTarget(input, config, context, resolveHeaders), signal);
-      } catch (error) {
+        const target = await resolveTarget(input, config, context, secrets);
+        used = target.secrets;
+        return redactSecrets(await send(target, signal), used);
+      } catch (thrown) {
+        const error = redactError(coerceError(thrown), used);
         if (context.signal.aborted)
           throw new ColonyError('canceled', 'http_request was canceled', undefined, { cause: error });
         if (deadline.aborted) {

@@ -1,28 +1,11 @@
 import { ColonyError } from '../../errors/index.js';
+import { fillSecretsIn, secretReferencesIn } from '../secret-references.js';
+import { noResolvedSecrets, type ResolvedSecrets, type SecretResolver } from '../secret-resolver.js';
 import type { ToolContext } from '../tool-definition.js';
+import { checkUrl } from './egress-policy.js';
 import type { HttpToolConfig } from './http-config.js';
 import type { HttpEndpoint, HttpMethod } from './http-endpoint.js';
-import { secretReferences } from './http-headers.js';
 import type { HttpRequestInput } from './http-request-input.js';
-
-/** Turns an endpoint's static header values into what is sent: the seam where secrets will be resolved. */
-export type HeaderResolver = (
-  headers: Readonly<Record<string, string>>,
-  context: ToolContext,
-) => Promise<Record<string, string>>;
-
-/** Today's resolver: values are sent as written, and a `{{secrets.NAME}}` reference is refused. */
-export const literalHeaders: HeaderResolver = async (headers) => {
-  for (const [name, value] of Object.entries(headers)) {
-    if (secretReferences(value).length > 0) {
-      throw new ColonyError(
-        'forbidden',
-        `http_request: header ${name} references a secret; secrets are not available yet`,
-      );
-    }
-  }
-  return { ...headers };
-};
 
 /** One call, ready to send. */
 export interface HttpTarget {
@@ -33,6 +16,8 @@ export interface HttpTarget {
   maxResponseBytes: number;
   /** Header names (lower case) that never follow a redirect to another origin. */
   originBoundHeaders: Set<string>;
+  /** The secrets the endpoint's headers and query referenced: redacted from the output. */
+  secrets: ResolvedSecrets;
 }
 
 export function invalid(message: string): ColonyError {
@@ -77,6 +62,25 @@ function encodeBody(body: unknown, headers: Record<string, string>): Buffer | nu
 }
 
 /**
+ * The endpoint's headers and query with their `{{secrets.NAME}}` references filled in, when the
+ * agent or chat of the run holds a grant for each (`forToolCall` records the use).
+ */
+async function endpointValues(endpoint: HttpEndpoint, context: ToolContext, resolver: SecretResolver) {
+  const query = endpoint.query ?? {};
+  const names = secretReferencesIn(endpoint.headers, query);
+  if (names.length === 0) return { headers: { ...endpoint.headers }, query, secrets: noResolvedSecrets };
+  const secrets = await resolver.forToolCall(context, 'http_request', names);
+  const headers = fillSecretsIn(endpoint.headers, secrets);
+  for (const [name, value] of Object.entries(endpoint.headers)) {
+    if (/[\r\n\0]/.test(headers[name] ?? '')) {
+      const used = secretReferencesIn({ value }).join(', ');
+      throw invalid(`header ${name}: the secret ${used} holds a line break, which a header cannot carry`);
+    }
+  }
+  return { headers, query: fillSecretsIn(query, secrets), secrets };
+}
+
+/**
  * Builds the request `input` asks for: to a named endpoint of the agent (its methods, headers and
  * size limits apply) or to a URL (GET and HEAD only). The egress policy is checked when it is sent.
  */
@@ -84,12 +88,14 @@ export async function resolveTarget(
   input: HttpRequestInput,
   config: HttpToolConfig,
   context: ToolContext,
-  resolveHeaders: HeaderResolver,
+  resolver: SecretResolver,
 ): Promise<HttpTarget> {
   const method = input.method ?? 'GET';
   const headers: Record<string, string> = { 'user-agent': 'colony-http-tool', ...input.headers };
   let url: URL;
   let endpoint: HttpEndpoint | undefined;
+  let fixedQuery: Record<string, string> = {};
+  let secrets = noResolvedSecrets;
   if (input.endpoint !== undefined) {
     endpoint = context.httpEndpoints[input.endpoint];
     if (endpoint === undefined) {
@@ -108,11 +114,20 @@ export async function resolveTarget(
       if (Object.keys(endpoint.headers).some((own) => own.toLowerCase() === name.toLowerCase()))
         delete headers[name];
     }
-    Object.assign(headers, await resolveHeaders(endpoint.headers, context));
+    // A host the egress rules refuse gets no secret (and records no use of one).
+    checkUrl(url, config);
+    const own = await endpointValues(endpoint, context, resolver);
+    Object.assign(headers, own.headers);
+    fixedQuery = own.query;
+    secrets = own.secrets;
   } else {
     url = parseUrl(input.url ?? '');
   }
-  for (const [name, value] of Object.entries(input.query ?? {})) url.searchParams.append(name, String(value));
+  // The endpoint's query parameters come first, and the model cannot replace them.
+  for (const [name, value] of Object.entries(fixedQuery)) url.searchParams.append(name, value);
+  for (const [name, value] of Object.entries(input.query ?? {})) {
+    if (!(name in fixedQuery)) url.searchParams.append(name, String(value));
+  }
   const body = encodeBody(input.body, headers);
   const maxRequestBytes = endpoint?.maxRequestBytes ?? 0;
   if (body !== null && body.length > maxRequestBytes) {
@@ -130,5 +145,6 @@ export async function resolveTarget(
       config.maxResponseBytes,
     ),
     originBoundHeaders: new Set(Object.keys(endpoint?.headers ?? {}).map((name) => name.toLowerCase())),
+    secrets,
   };
 }
