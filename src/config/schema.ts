@@ -5,6 +5,7 @@ import { memorySettings } from './memory-settings.js';
 import { modelsSettings } from './models-settings.js';
 import { booleanish, setting } from './setting.js';
 import { toolsSettings } from './tools-settings.js';
+import { webhooksSettings } from './webhooks-settings.js';
 
 /**
  * Every setting Colony reads, with its default, environment name, flag and meaning. Strict: an
@@ -126,6 +127,7 @@ export const configSchema = z.strictObject({
   tools: toolsSettings,
   mcp: mcpSettings,
   mcpServers: mcpServersSetting,
+  webhooks: webhooksSettings,
 });
 
 /** Makes every property and array of `T` read-only, as the loaded config is frozen all the way down. */

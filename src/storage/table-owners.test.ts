@@ -44,6 +44,9 @@ const owners: Record<string, string> = {
   agent_performance: 'orchestration',
   idempotency_record: 'idempotency',
   mcp_server: 'mcp',
+  webhook_subscription: 'webhooks',
+  webhook_delivery: 'webhooks',
+  webhook_cursor: 'webhooks',
 };
 
 const tables = [
@@ -51,6 +54,7 @@ const tables = [
   'storage/schema-collaboration.ts',
   'storage/schema-idempotency.ts',
   'storage/schema-mcp.ts',
+  'storage/schema-webhooks.ts',
 ]
   .flatMap((path) => schemaTables(parseSource(path)))
   .sort();
