@@ -15,6 +15,7 @@ import { registerScheduleCommand } from './commands/schedule.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerTaskCommand } from './commands/task.js';
 import { registerUsageCommand } from './commands/usage.js';
+import { registerWebhookCommand } from './commands/webhook.js';
 import { registerWorkerCommand } from './commands/worker.js';
 import { colonyVersion } from './version.js';
 
@@ -51,6 +52,7 @@ export function createProgram(cli: CliContext): Command {
   registerRunCommand(program, cli);
   registerMissionCommand(program, cli);
   registerScheduleCommand(program, cli);
+  registerWebhookCommand(program, cli);
   registerTaskCommand(program, cli);
   registerMemoryCommand(program, cli);
   registerMcpServerCommand(program, cli);

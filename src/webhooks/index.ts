@@ -1,5 +1,10 @@
 export { createWebhookHandlers } from './delivery-attempts.js';
-export { getWebhookDelivery, listWebhookDeliveries, redeliverWebhookDelivery } from './delivery-log.js';
+export {
+  getWebhookDelivery,
+  listWebhookDeliveries,
+  redeliverWebhookDelivery,
+  type WebhookDelivery,
+} from './delivery-log.js';
 export { createWebhookDispatcher } from './dispatcher.js';
 export {
   createWebhook,
@@ -8,10 +13,14 @@ export {
   listWebhooks,
   rotateWebhookSecret,
   updateWebhook,
+  type Webhook,
+  type WebhookWithSecret,
 } from './subscriptions.js';
-export { pingWebhook } from './webhook-ping.js';
+export { pingWebhook, type WebhookPing } from './webhook-ping.js';
 export {
+  type CreateWebhookInput,
   createWebhookInput,
   deliveryStatuses,
+  type UpdateWebhookInput,
   updateWebhookInput,
 } from './webhook-schema.js';
