@@ -1,7 +1,8 @@
+import type { Kysely } from 'kysely';
 import { inUnitOfWork, requireRole } from '../context/index.js';
 import { ColonyError, notFound } from '../errors/index.js';
 import { recordAudit } from '../identity/index.js';
-import type { Row } from '../storage/index.js';
+import type { Row, Schema } from '../storage/index.js';
 import { enqueueAttempts } from './delivery-attempts.js';
 import { loadWebhookRow, type WebhookContext } from './subscriptions.js';
 import type { DeliveryStatus } from './webhook-schema.js';
@@ -45,6 +46,24 @@ function toDelivery(row: Row<'webhook_delivery'>): WebhookDelivery {
   };
 }
 
+/** A delivery of the org's webhook `webhookId` (404 for another org's, or another webhook's). */
+async function loadDelivery(
+  executor: Kysely<Schema>,
+  orgId: string,
+  webhookId: string,
+  deliveryId: string,
+): Promise<Row<'webhook_delivery'>> {
+  const webhook = await loadWebhookRow(executor, orgId, webhookId);
+  const row = await executor
+    .selectFrom('webhook_delivery')
+    .selectAll()
+    .where('subscription_id', '=', webhook.id)
+    .where('id', '=', deliveryId)
+    .executeTakeFirst();
+  if (!row) throw notFound('delivery', deliveryId);
+  return row;
+}
+
 /** A webhook's deliveries, newest first, `limit` at a time after `cursor` (the last id seen). */
 export async function listWebhookDeliveries(
   context: WebhookContext,
@@ -76,16 +95,9 @@ export async function getWebhookDelivery(
   deliveryId: string,
 ): Promise<WebhookDelivery> {
   requireRole(context.actor, 'viewer');
-  const { db } = context.services.database;
-  const webhook = await loadWebhookRow(db, context.actor.orgId, webhookId);
-  const row = await db
-    .selectFrom('webhook_delivery')
-    .selectAll()
-    .where('subscription_id', '=', webhook.id)
-    .where('id', '=', deliveryId)
-    .executeTakeFirst();
-  if (!row) throw notFound('delivery', deliveryId);
-  return toDelivery(row);
+  return toDelivery(
+    await loadDelivery(context.services.database.db, context.actor.orgId, webhookId, deliveryId),
+  );
 }
 
 /**
@@ -100,14 +112,7 @@ export async function redeliverWebhookDelivery(
   requireRole(context.actor, 'member');
   const { services, actor } = context;
   return inUnitOfWork(context, async ({ transaction }) => {
-    const webhook = await loadWebhookRow(transaction, actor.orgId, webhookId);
-    const row = await transaction
-      .selectFrom('webhook_delivery')
-      .selectAll()
-      .where('subscription_id', '=', webhook.id)
-      .where('id', '=', deliveryId)
-      .executeTakeFirst();
-    if (!row) throw notFound('delivery', deliveryId);
+    const row = await loadDelivery(transaction, actor.orgId, webhookId, deliveryId);
     if (row.status === 'pending') {
       throw new ColonyError(
         'conflict',
