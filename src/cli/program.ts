@@ -16,6 +16,7 @@ import { registerSecretCommand } from './commands/secret.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerTaskCommand } from './commands/task.js';
 import { registerUsageCommand } from './commands/usage.js';
+import { registerWebhookCommand } from './commands/webhook.js';
 import { registerWorkerCommand } from './commands/worker.js';
 import { colonyVersion } from './version.js';
 
@@ -52,6 +53,7 @@ export function createProgram(cli: CliContext): Command {
   registerRunCommand(program, cli);
   registerMissionCommand(program, cli);
   registerScheduleCommand(program, cli);
+  registerWebhookCommand(program, cli);
   registerTaskCommand(program, cli);
   registerMemoryCommand(program, cli);
   registerMcpServerCommand(program, cli);

@@ -42,6 +42,7 @@ import type {
   UsageQuery,
   UsageReport,
 } from './types.js';
+import type { WebhooksClient } from './webhook-types.js';
 
 export interface ColonyClientOptions {
   /** Where Colony listens, e.g. `http://127.0.0.1:7700`. */
@@ -113,6 +114,7 @@ export interface ColonyClient {
     update(idOrName: string, input: UpdateScheduleInput): Promise<Schedule>;
     delete(idOrName: string): Promise<Schedule>;
   };
+  webhooks: WebhooksClient;
   /** `GET /healthz`; throws `unavailable` when the server cannot be reached. */
   health(): Promise<unknown>;
   memories: {
@@ -356,6 +358,21 @@ export function createColonyClient(options: ColonyClientOptions): ColonyClient {
       get: (idOrName) => json('GET', `/v1/schedules/${segment(idOrName)}`),
       update: (idOrName, input) => json('PATCH', `/v1/schedules/${segment(idOrName)}`, { body: input }),
       delete: (idOrName) => json('DELETE', `/v1/schedules/${segment(idOrName)}`),
+    },
+    webhooks: {
+      create: (input) => json('POST', '/v1/webhooks', { body: input }),
+      list: () => json('GET', '/v1/webhooks'),
+      get: (id) => json('GET', `/v1/webhooks/${segment(id)}`),
+      update: (id, input) => json('PATCH', `/v1/webhooks/${segment(id)}`, { body: input }),
+      delete: (id) => json('DELETE', `/v1/webhooks/${segment(id)}`),
+      rotateSecret: (id) => json('POST', `/v1/webhooks/${segment(id)}/rotate-secret`),
+      ping: (id) => json('POST', `/v1/webhooks/${segment(id)}/ping`),
+      deliveries: (id, query = {}) =>
+        json('GET', `/v1/webhooks/${segment(id)}/deliveries`, { query: { ...query } }),
+      delivery: (id, deliveryId) =>
+        json('GET', `/v1/webhooks/${segment(id)}/deliveries/${segment(deliveryId)}`),
+      redeliver: (id, deliveryId) =>
+        json('POST', `/v1/webhooks/${segment(id)}/deliveries/${segment(deliveryId)}/redeliver`),
     },
     usage: ({ groupBy, ...query } = {}) =>
       json('GET', '/v1/usage', { query: { ...query, groupBy: groupBy?.join(',') || undefined } }),

@@ -64,3 +64,4 @@ export type {
   UsageReport,
   UsageRow,
 } from './types.js';
+export type { Webhook, WebhookDelivery, WebhookWithSecret } from './webhook-types.js';

@@ -6,6 +6,7 @@ import { modelsSettings } from './models-settings.js';
 import { secretsKeySetting } from './secrets-key-setting.js';
 import { booleanish, setting } from './setting.js';
 import { toolsSettings } from './tools-settings.js';
+import { webhooksSettings } from './webhooks-settings.js';
 
 /**
  * Every setting Colony reads, with its default, environment name, flag and meaning. Strict: an
@@ -144,6 +145,7 @@ export const configSchema = z.strictObject({
   tools: toolsSettings,
   mcp: mcpSettings,
   mcpServers: mcpServersSetting,
+  webhooks: webhooksSettings,
 });
 
 /** Makes every property and array of `T` read-only, as the loaded config is frozen all the way down. */

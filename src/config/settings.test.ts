@@ -69,6 +69,13 @@ const samples: Record<string, string> = {
   'tools.javascript.timeLimitMs': '250',
   'tools.javascript.memoryLimitBytes': '8388608',
   'tools.javascript.maxOutputChars': '1000',
+  'webhooks.allowPrivate': 'true',
+  'webhooks.maxAttempts': '3',
+  'webhooks.retryBaseMs': '100',
+  'webhooks.retryMaxMs': '60000',
+  'webhooks.timeoutMs': '2000',
+  'webhooks.responseExcerptBytes': '512',
+  'webhooks.pollIntervalMs': '250',
 };
 
 /** The config a setting's value depends on (a provider's base URL matters only with its key). */

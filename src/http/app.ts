@@ -33,6 +33,7 @@ import { registerSystemRoutes } from './routes/system.js';
 import { registerTaskRoutes } from './routes/tasks.js';
 import { registerUiChatRoutes } from './routes/ui-chat.js';
 import { registerUsageRoutes } from './routes/usage.js';
+import { registerWebhookRoutes } from './routes/webhooks.js';
 
 const bodyMethods = new Set(['POST', 'PUT', 'PATCH']);
 
@@ -154,6 +155,7 @@ export function createApp(services: HttpServices): ColonyApp {
   registerTaskRoutes(app, services);
   registerMissionRoutes(app, services);
   registerScheduleRoutes(app, services);
+  registerWebhookRoutes(app, services);
   registerRoutingRoutes(app, services);
   registerMemoryRoutes(app, services);
   registerUsageRoutes(app, services);

@@ -28,6 +28,14 @@ async function json<T>(response: Response | Promise<Response>): Promise<T> {
   return (await resolved.json()) as T;
 }
 
+/** The webhook the webhook cases made. */
+async function webhookId(harness: HttpHarness): Promise<string> {
+  const { webhooks } = await json<{ webhooks: Array<{ id: string }> }>(
+    harness.request('GET', '/v1/webhooks'),
+  );
+  return webhooks[0]?.id ?? 'none';
+}
+
 /**
  * In route order of a realistic session: later cases use what earlier ones created, and the
  * destructive ones come last. Every mutating route of /openapi.json must be listed here.
@@ -208,6 +216,35 @@ const cases: AuditCase[] = [
     route: 'DELETE /v1/secrets/{id}',
     action: 'secret.delete',
     call: (h) => h.request('DELETE', '/v1/secrets/AUDITED'),
+  },
+  {
+    route: 'POST /v1/webhooks',
+    action: 'webhook.create',
+    call: (h) =>
+      h.request('POST', '/v1/webhooks', {
+        body: { url: 'http://93.184.215.14/hooks', eventTypes: ['run-succeeded'] },
+      }),
+  },
+  {
+    route: 'PATCH /v1/webhooks/{id}',
+    action: 'webhook.update',
+    call: async (h) => h.request('PATCH', `/v1/webhooks/${await webhookId(h)}`, { body: { enabled: false } }),
+  },
+  {
+    route: 'POST /v1/webhooks/{id}/rotate-secret',
+    action: 'webhook.rotate-secret',
+    call: async (h) => h.request('POST', `/v1/webhooks/${await webhookId(h)}/rotate-secret`),
+  },
+  { route: 'POST /v1/webhooks/{id}/ping', action: 'webhook.ping', provenIn: 'src/webhooks/webhooks.test.ts' },
+  {
+    route: 'POST /v1/webhooks/{id}/deliveries/{deliveryId}/redeliver',
+    action: 'webhook.redeliver',
+    provenIn: 'src/webhooks/webhooks.test.ts',
+  },
+  {
+    route: 'DELETE /v1/webhooks/{id}',
+    action: 'webhook.delete',
+    call: async (h) => h.request('DELETE', `/v1/webhooks/${await webhookId(h)}`),
   },
   {
     route: 'DELETE /v1/agents/{id}',

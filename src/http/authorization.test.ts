@@ -203,6 +203,19 @@ const routes: RouteCase[] = [
     scoped: true,
   },
   {
+    name: 'create webhook',
+    method: 'POST',
+    path: () => '/v1/webhooks',
+    minimum: 'admin',
+    body: { url: 'http://93.184.215.14/hooks', eventTypes: ['run-succeeded'] },
+    invalid: {
+      body: { url: 'http://93.184.215.14/hooks', eventTypes: ['no-such-event'] },
+      field: 'eventTypes',
+    },
+    scoped: false,
+  },
+  { name: 'list webhooks', method: 'GET', path: () => '/v1/webhooks', minimum: 'viewer', scoped: false },
+  {
     name: 'delete agent',
     method: 'DELETE',
     path: (f) => `/v1/agents/${f.agentId}`,

@@ -53,6 +53,7 @@ import {
   type WorkerPool,
 } from '../tasks/index.js';
 import { createToolRegistry } from '../tools/index.js';
+import { createWebhookDispatcher, createWebhookHandlers } from '../webhooks/index.js';
 
 export interface Colony {
   services: HttpServices;
@@ -182,11 +183,26 @@ export async function createColony(options: CreateColonyOptions): Promise<Colony
         ...memoryTaskHandlers(runtime, memoryConfig),
         ...createOrchestrationHandlers(services),
         ...createScheduleHandlers(services),
+        ...createWebhookHandlers(services),
         ...options.handlers,
       },
       concurrency: config.workers,
       leaseMs: config.taskLeaseMs,
     });
+    // Webhook deliveries are queued wherever tasks run: the dispatcher starts and stops with the pool.
+    const pool = workers;
+    const dispatcher = createWebhookDispatcher(services, { wake: () => pool.wake() });
+    workers = {
+      start() {
+        pool.start();
+        dispatcher.start();
+      },
+      async stop(stopOptions) {
+        await dispatcher.stop();
+        await pool.stop(stopOptions);
+      },
+      wake: () => pool.wake(),
+    };
     const cron = createScheduler(runtime, { leaseMs: config.taskLeaseMs });
     scheduler = {
       ...cron,

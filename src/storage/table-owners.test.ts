@@ -47,6 +47,9 @@ const owners: Record<string, string> = {
   secret: 'secrets',
   secret_version: 'secrets',
   secret_grant: 'secrets',
+  webhook_subscription: 'webhooks',
+  webhook_delivery: 'webhooks',
+  webhook_cursor: 'webhooks',
 };
 
 const tables = [
@@ -55,6 +58,7 @@ const tables = [
   'storage/schema-idempotency.ts',
   'storage/schema-mcp.ts',
   'storage/schema-secrets.ts',
+  'storage/schema-webhooks.ts',
 ]
   .flatMap((path) => schemaTables(parseSource(path)))
   .sort();

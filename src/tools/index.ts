@@ -1,6 +1,8 @@
 export { aiSdkToolsOf } from './ai-sdk-tools.js';
 export { agentApprovalsSchema, needsApproval } from './approval-policy.js';
+export { checkUrl, defaultEgressDependencies, resolveAllowedAddresses } from './http/egress-policy.js';
 export { httpEndpointsSchema } from './http/http-endpoint.js';
+export { readLimitedBody, sendRequest } from './http/send-request.js';
 export {
   fillSecretsIn,
   redactError,

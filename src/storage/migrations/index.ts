@@ -23,6 +23,7 @@ import { agentToolSettings } from './0008-agent-tool-settings.js';
 import { memoryTimeAndTurns } from './0009-memory-time-and-turns.js';
 import { schedules } from './0010-schedules.js';
 import { secrets } from './0011-secrets.js';
+import { webhooks } from './0012-webhooks.js';
 
 export const migrations: readonly Migration[] = [
   foundation,
@@ -36,4 +37,5 @@ export const migrations: readonly Migration[] = [
   memoryTimeAndTurns,
   schedules,
   secrets,
+  webhooks,
 ];

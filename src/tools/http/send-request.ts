@@ -20,12 +20,17 @@ export interface OutgoingRequest {
   body: Buffer | null;
 }
 
-/** Sends one request to `url`, connecting only to `addresses`; redirects are not followed. */
+/**
+ * Sends one request to `url`, connecting only to `addresses`; redirects are not followed. A
+ * keep-alive `agent` (webhooks) reuses connections it opened to checked addresses; without one,
+ * each request has its own connection.
+ */
 export function sendRequest(
   url: URL,
   addresses: LookupAddress[],
   request: OutgoingRequest,
   signal: AbortSignal,
+  agent: http.Agent | false = false,
 ): Promise<IncomingMessage> {
   const transport = url.protocol === 'https:' ? https : http;
   const headers =
@@ -38,7 +43,7 @@ export function sendRequest(
       headers,
       lookup: pinnedLookup(addresses),
       signal,
-      agent: false,
+      agent,
     });
     outgoing.once('response', resolve);
     outgoing.once('error', reject);
