@@ -116,6 +116,25 @@ const cases: AuditCase[] = [
       }),
   },
   {
+    route: 'POST /mcp',
+    action: 'memory.create',
+    // The answer streams (SSE): read it whole, the tool has run when it ends.
+    call: async (h) => {
+      const response = await h.request('POST', '/mcp', {
+        headers: { Accept: 'application/json, text/event-stream' },
+        body: {
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'tools/call',
+          params: { name: 'add_memory', arguments: { content: 'Audited through MCP' } },
+        },
+      });
+      const text = await response.text();
+      if (!text.includes('created')) throw new Error(`the tool did not store: ${text}`);
+      return new Response(text, { status: response.status, headers: response.headers });
+    },
+  },
+  {
     route: 'POST /v1/stream-tokens',
     unaudited: 'signs a short-lived token for the caller’s own key; nothing is stored or changed',
   },

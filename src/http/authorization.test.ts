@@ -153,6 +153,14 @@ const routes: RouteCase[] = [
   },
   { name: 'list schedules', method: 'GET', path: () => '/v1/schedules', minimum: 'viewer', scoped: false },
   {
+    name: 'MCP endpoint',
+    method: 'POST',
+    path: () => '/mcp',
+    minimum: 'viewer',
+    body: { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+    scoped: false,
+  },
+  {
     name: 'delete agent',
     method: 'DELETE',
     path: (f) => `/v1/agents/${f.agentId}`,
