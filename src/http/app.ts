@@ -15,6 +15,7 @@ import { registerOpenApiDocument } from './openapi-document.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { createBodyReader } from './request-body.js';
 import type { ColonyApp } from './request-context.js';
+import { registerA2aRoutes } from './routes/a2a.js';
 import { registerAgentMessageRoutes } from './routes/agent-messages.js';
 import { registerAgentRoutes } from './routes/agents.js';
 import { registerAuditRoutes } from './routes/audit.js';
@@ -37,7 +38,7 @@ import { registerUsageRoutes } from './routes/usage.js';
 
 const bodyMethods = new Set(['POST', 'PUT', 'PATCH']);
 /** Where a bearer key (or, for some streams, a stream token) is required. */
-const authenticatedPaths = ['/v1/*', '/mcp'];
+const authenticatedPaths = ['/v1/*', '/mcp', '/a2a', '/a2a/*', '/.well-known/agent-card.json'];
 
 /**
  * Builds the HTTP API: request ids, access logs, body limit, bearer auth and rate limits on
@@ -168,5 +169,6 @@ export function createApp(services: HttpServices): ColonyApp {
   registerStreamTokenRoutes(app, services, streamTokens);
   registerMcpServerRoutes(app, services);
   registerMcpRoutes(app, services);
+  registerA2aRoutes(app, services);
   return app;
 }

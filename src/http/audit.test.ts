@@ -135,6 +135,48 @@ const cases: AuditCase[] = [
     },
   },
   {
+    route: 'POST /a2a',
+    action: 'message.create',
+    call: (h) =>
+      h.request('POST', '/a2a', {
+        body: {
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'SendMessage',
+          params: {
+            message: {
+              messageId: 'm-1',
+              role: 'ROLE_USER',
+              parts: [{ text: 'hi' }],
+              metadata: { agent: 'helper' },
+            },
+            configuration: { returnImmediately: true },
+          },
+        },
+      }),
+  },
+  {
+    route: 'POST /a2a/agents/{agent}',
+    action: 'run.cancel',
+    call: async (h, ids) => {
+      const sent = await h.request('POST', '/a2a/agents/helper', {
+        body: {
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'SendMessage',
+          params: {
+            message: { messageId: 'm-2', role: 'ROLE_USER', parts: [{ text: 'hi' }], contextId: ids.chatId },
+            configuration: { returnImmediately: true },
+          },
+        },
+      });
+      const { result } = (await sent.json()) as { result: { task: { id: string } } };
+      return h.request('POST', '/a2a/agents/helper', {
+        body: { jsonrpc: '2.0', id: 2, method: 'CancelTask', params: { id: result.task.id } },
+      });
+    },
+  },
+  {
     route: 'POST /v1/stream-tokens',
     unaudited: 'signs a short-lived token for the caller’s own key; nothing is stored or changed',
   },

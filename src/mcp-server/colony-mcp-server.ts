@@ -16,8 +16,7 @@ import {
   searchScopes,
 } from '../memory/index.js';
 import { createMission, getMission, type OrchestrationContext } from '../orchestration/index.js';
-import { runFailure } from '../turns/index.js';
-import { askAgent, type TurnContext } from './ask-agent.js';
+import { askAgent, runFailure, type TurnContext } from '../turns/index.js';
 import { asToolCall, toolResult } from './tool-result.js';
 
 /** What the tools need: one authenticated caller's context (its org, role and signal). */

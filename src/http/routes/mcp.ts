@@ -5,18 +5,9 @@ import { ColonyError } from '../../errors/index.js';
 import { createColonyMcpServer } from '../../mcp-server/index.js';
 import type { MemoryServices } from '../../memory/index.js';
 import type { HttpServices } from '../http-services.js';
+import { jsonRpcMessage } from '../json-rpc-schema.js';
 import { security } from '../openapi-helpers.js';
 import { type ColonyApp, contextOf } from '../request-context.js';
-
-const jsonRpcMessage = z
-  .object({
-    jsonrpc: z.literal('2.0'),
-    id: z.union([z.string().max(200), z.number().int()]).optional(),
-    method: z.string().max(200).optional(),
-    params: z.record(z.string(), z.unknown()).optional(),
-  })
-  .passthrough()
-  .openapi('JsonRpcMessage');
 
 const mcpAnswer = (description: string) => ({
   content: {

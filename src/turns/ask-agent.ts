@@ -1,5 +1,8 @@
 import type { Context } from '../context/index.js';
-import { type ChatWatch, followToOutcome, startTurn, type TurnOutcome, watchChat } from '../turns/index.js';
+import { type ChatWatch, watchChat } from './follow-run.js';
+import { followToOutcome } from './follow-to-outcome.js';
+import { startTurn } from './start-turn.js';
+import type { TurnOutcome } from './turn-outcome.js';
 
 /** What posting a message needs: the chats capability's context. */
 export type TurnContext = Parameters<typeof startTurn>[0] & Context;
