@@ -28,6 +28,14 @@ function userMessage(text: string, extra: Partial<Message> = {}): Message {
   };
 }
 
+/** A `SendMessageRequest` with the fields the SDK's types require and Colony does not use. */
+const request = (message: Message) => ({
+  tenant: '',
+  message,
+  configuration: undefined,
+  metadata: undefined,
+});
+
 const textOf = (task: Task) =>
   task.status?.message?.parts
     .map((part) => (part.content?.$case === 'text' ? part.content.value : ''))
@@ -93,24 +101,18 @@ describe.each(testDialects)('A2A 1.0 with the official @a2a-js/sdk client on %s'
 
   it('SendMessage runs a chat turn and answers with the completed task; contextId continues the chat', async () => {
     const client = await agentClient(harness.keys.member);
-    const result = (await client.sendMessage({
-      tenant: '',
-      message: userMessage('What time is it? /tool get_time {"timezone":"UTC"}'),
-      configuration: undefined,
-      metadata: undefined,
-    })) as Task;
+    const result = (await client.sendMessage(
+      request(userMessage('What time is it? /tool get_time {"timezone":"UTC"}')),
+    )) as Task;
     expect(result.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
     expect(textOf(result)).toContain('Tool get_time returned');
     expect(result.id).toMatch(/^run_/);
     expect(result.contextId).toMatch(/^chat_/);
     const artifact = result.artifacts[0]?.parts[0]?.content;
     expect(artifact).toEqual({ $case: 'text', value: textOf(result) });
-    const next = (await client.sendMessage({
-      tenant: '',
-      message: userMessage('and again', { contextId: result.contextId }),
-      configuration: undefined,
-      metadata: undefined,
-    })) as Task;
+    const next = (await client.sendMessage(
+      request(userMessage('and again', { contextId: result.contextId })),
+    )) as Task;
     expect(next.contextId).toBe(result.contextId);
     const fetched = await client.getTask({ tenant: '', id: next.id, historyLength: undefined });
     expect(fetched.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
@@ -119,31 +121,18 @@ describe.each(testDialects)('A2A 1.0 with the official @a2a-js/sdk client on %s'
 
   it('the org endpoint takes the agent from message metadata', async () => {
     const client = await factoryFor(harness.keys.member).createFromUrl(base);
-    const result = (await client.sendMessage({
-      tenant: '',
-      message: userMessage('hello second', { metadata: { agent: 'second' } }),
-      configuration: undefined,
-      metadata: undefined,
-    })) as Task;
+    const result = (await client.sendMessage(
+      request(userMessage('hello second', { metadata: { agent: 'second' } })),
+    )) as Task;
     expect(textOf(result)).toContain('You said: "hello second"');
-    const unnamed = client.sendMessage({
-      tenant: '',
-      message: userMessage('to whom?'),
-      configuration: undefined,
-      metadata: undefined,
-    });
+    const unnamed = client.sendMessage(request(userMessage('to whom?')));
     await expect(unnamed).rejects.toThrow(/metadata\.agent/);
   });
 
   it('SendStreamingMessage streams the task, its text and the final status', async () => {
     const client = await agentClient(harness.keys.member);
     const events = [];
-    for await (const event of client.sendMessageStream({
-      tenant: '',
-      message: userMessage('stream this'),
-      configuration: undefined,
-      metadata: undefined,
-    })) {
+    for await (const event of client.sendMessageStream(request(userMessage('stream this')))) {
       events.push(event);
     }
     const first = events[0];
@@ -168,12 +157,9 @@ describe.each(testDialects)('A2A 1.0 with the official @a2a-js/sdk client on %s'
 
   it('a run waiting for an approval is INPUT_REQUIRED; CancelTask cancels it, and again is refused', async () => {
     const client = await agentClient(harness.keys.member);
-    const waiting = (await client.sendMessage({
-      tenant: '',
-      message: userMessage('fetch /tool http_request {"url":"http://example.com"}'),
-      configuration: undefined,
-      metadata: undefined,
-    })) as Task;
+    const waiting = (await client.sendMessage(
+      request(userMessage('fetch /tool http_request {"url":"http://example.com"}')),
+    )) as Task;
     expect(waiting.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
     expect(textOf(waiting)).toContain('http_request');
     const canceled = await client.cancelTask({ tenant: '', id: waiting.id, metadata: undefined });
@@ -187,12 +173,7 @@ describe.each(testDialects)('A2A 1.0 with the official @a2a-js/sdk client on %s'
 
   it('keeps orgs apart: another org’s key gets no card, no task and no chat of this org', async () => {
     const member = await agentClient(harness.keys.member);
-    const mine = (await member.sendMessage({
-      tenant: '',
-      message: userMessage('private'),
-      configuration: undefined,
-      metadata: undefined,
-    })) as Task;
+    const mine = (await member.sendMessage(request(userMessage('private')))) as Task;
     await expect(agentClient(harness.keys.otherOrg)).rejects.toThrow(/404/);
     const otherOrg = await factoryFor(harness.keys.otherOrg).createFromUrl(base);
     expect((await otherOrg.getAgentCard()).skills).toEqual([]);
@@ -207,12 +188,9 @@ describe.each(testDialects)('A2A 1.0 with the official @a2a-js/sdk client on %s'
       },
     );
     const before = await harness.rowCounts(['conversation', 'message', 'run']);
-    const peek = otherOrg.sendMessage({
-      tenant: '',
-      message: userMessage('peek', { contextId: mine.contextId, metadata: { agent: 'echo' } }),
-      configuration: undefined,
-      metadata: undefined,
-    });
+    const peek = otherOrg.sendMessage(
+      request(userMessage('peek', { contextId: mine.contextId, metadata: { agent: 'echo' } })),
+    );
     await expect(peek).rejects.toThrow(/not found/);
     expect(await harness.rowCounts(['conversation', 'message', 'run'])).toEqual(before);
   });
@@ -220,13 +198,8 @@ describe.each(testDialects)('A2A 1.0 with the official @a2a-js/sdk client on %s'
   it('refuses a wrong key and a viewer’s message', async () => {
     await expect(agentClient('ck_wrong_key')).rejects.toThrow(/401/);
     const viewer = await agentClient(harness.keys.viewer);
-    await expect(
-      viewer.sendMessage({
-        tenant: '',
-        message: userMessage('hi'),
-        configuration: undefined,
-        metadata: undefined,
-      }),
-    ).rejects.toMatchObject({ message: expect.stringMatching(/member|role/i) });
+    await expect(viewer.sendMessage(request(userMessage('hi')))).rejects.toMatchObject({
+      message: expect.stringMatching(/member|role/i),
+    });
   });
 });

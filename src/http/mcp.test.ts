@@ -79,6 +79,9 @@ describe.each(testDialects)('Colony as an MCP server over streamable HTTP on %s'
     const member = await connect(harness.keys.member);
     const missing = await call(member, 'ask_agent', { agent: 'nobody', message: 'hi' });
     expect(missing).toMatchObject({ isError: true, structuredContent: { error: { code: 'not_found' } } });
+    const mission = await call(member, 'start_mission', { goal: 'with a stranger', agents: ['nobody'] });
+    expect(mission.isError).toBe(true);
+    expect(textOf(mission)).toContain('nobody');
     const invalid = await call(member, 'ask_agent', { agent: 'echo', message: '' });
     expect(invalid.isError).toBe(true);
     expect(textOf(invalid)).toContain('message');

@@ -1,6 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import { getAgent, listAgents } from '../agents/index.js';
+import { listAgents } from '../agents/index.js';
 import type { Context } from '../context/index.js';
 import { maxMemoryQueryChars, maxMissionGoalChars } from '../kernel/index.js';
 import {
@@ -116,7 +116,6 @@ export function createColonyMcpServer(context: McpToolsContext): McpServer {
       agents: z.array(z.string().min(1).max(64)).min(1).max(100).optional().describe('agents allowed'),
     },
     async (input) => {
-      if (input.agents) for (const agent of input.agents) await getAgent(context, agent);
       const mission = await createMission(context, { goal: input.goal, agents: input.agents });
       return toolResult(`Mission ${mission.id} started (${mission.state}).`, {
         missionId: mission.id,
