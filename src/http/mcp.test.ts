@@ -159,4 +159,10 @@ describe.each(testDialects)('Colony as an MCP server over streamable HTTP on %s'
     expect(response.status).toBe(401);
     expect(await response.json()).toMatchObject({ error: { code: 'unauthenticated' } });
   });
+
+  it('offers no standalone GET stream: the server is stateless', async () => {
+    const response = await harness.request('GET', '/mcp', { headers: { Accept: 'text/event-stream' } });
+    expect(response.status).toBe(405);
+    await response.body?.cancel();
+  });
 });

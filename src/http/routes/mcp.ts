@@ -42,6 +42,20 @@ const mcp = createRoute({
   },
 });
 
+const mcpStream = createRoute({
+  method: 'get',
+  path: '/mcp',
+  operationId: 'mcpStream',
+  tags: ['mcp'],
+  security,
+  summary: 'The 2025 standalone SSE stream: not offered (the server is stateless), always 405',
+  responses: {
+    405: mcpAnswer('Method not allowed: send requests with POST'),
+    401: mcpAnswer('Missing, invalid or revoked API key'),
+    429: mcpAnswer('Rate limited; see Retry-After'),
+  },
+});
+
 /**
  * `POST /mcp`: Colony as an MCP server. The bearer key is checked by the app like on `/v1`; each
  * request gets a server instance bound to its caller, so tools see that key's org and role.
@@ -60,6 +74,8 @@ export function registerMcpRoutes(app: ColonyApp, httpServices: HttpServices): v
       onerror: (error) => services.logger.debug({ err: error }, 'MCP request refused'),
     },
   );
+  // The SDK answers the 2025 session operations of a stateless server: 405.
+  app.openapi(mcpStream, async (http) => (await handler.fetch(http.req.raw)) as never);
   app.openapi(mcp, async (http) => {
     const body = http.req.valid('json');
     contexts.set(http.req.raw, contextOf(http, services));
