@@ -5,6 +5,7 @@ import { registerAuditCommand } from './commands/audit.js';
 import { registerBackupCommand } from './commands/backup.js';
 import { registerChatCommand } from './commands/chat.js';
 import { registerKeysCommand } from './commands/keys.js';
+import { registerMcpCommand } from './commands/mcp.js';
 import { registerMcpServerCommand } from './commands/mcp-server.js';
 import { registerMemoryCommand } from './commands/memory.js';
 import { registerMigrateCommand } from './commands/migrate.js';
@@ -58,6 +59,7 @@ export function createProgram(cli: CliContext): Command {
   registerMemoryCommand(program, cli);
   registerMcpServerCommand(program, cli);
   registerSecretCommand(program, cli);
+  registerMcpCommand(program, cli);
   for (const command of program.commands) applyToTree(command);
   return program;
 }

@@ -50,6 +50,15 @@ function hostForUrl(host: string): string {
  * and port; `--key` / `COLONY_API_KEY` / the admin key file in the data dir.
  */
 export function resolveClient(globals: GlobalOptions, io: CliIo, hints: ErrorHints): ColonyClient {
+  return createColonyClient(resolveEndpoint(globals, io, hints));
+}
+
+/** The server URL and API key of `resolveClient`, for commands that speak another protocol. */
+export function resolveEndpoint(
+  globals: GlobalOptions,
+  io: CliIo,
+  hints: ErrorHints,
+): { baseUrl: string; apiKey: string | undefined } {
   const config = loadCliConfig(globals, io);
   const url = globals.url ?? io.env.COLONY_URL ?? `http://${hostForUrl(config.host)}:${config.port}`;
   // Where `colony serve` writes the admin key (server's `adminKeyFile`); read here without
@@ -68,7 +77,7 @@ export function resolveClient(globals: GlobalOptions, io: CliIo, hints: ErrorHin
     apiKey = existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() || undefined : undefined;
     hints.keySource = apiKey ? 'file' : 'none';
   }
-  return createColonyClient({ baseUrl: url, apiKey });
+  return { baseUrl: url, apiKey };
 }
 
 /** Parses an integer option value for commander. */

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { ColonyError, fromZodError, invalidInput } from '../errors/index.js';
@@ -14,12 +15,14 @@ import { registerOpenApiDocument } from './openapi-document.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { createBodyReader } from './request-body.js';
 import type { ColonyApp } from './request-context.js';
+import { registerA2aRoutes } from './routes/a2a.js';
 import { registerAgentMessageRoutes } from './routes/agent-messages.js';
 import { registerAgentRoutes } from './routes/agents.js';
 import { registerAuditRoutes } from './routes/audit.js';
 import { registerChatRoutes } from './routes/chats.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerKeyRoutes } from './routes/keys.js';
+import { registerMcpRoutes } from './routes/mcp.js';
 import { registerMcpServerRoutes } from './routes/mcp-servers.js';
 import { registerMemoryRoutes } from './routes/memories.js';
 import { registerMissionRoutes } from './routes/missions.js';
@@ -36,6 +39,8 @@ import { registerUsageRoutes } from './routes/usage.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
 
 const bodyMethods = new Set(['POST', 'PUT', 'PATCH']);
+/** Where a bearer key (or, for some streams, a stream token) is required. */
+const authenticatedPaths = ['/v1/*', '/mcp', '/a2a', '/a2a/*', '/.well-known/agent-card.json'];
 
 /**
  * Builds the HTTP API: request ids, access logs, body limit, bearer auth and rate limits on
@@ -86,7 +91,7 @@ export function createApp(services: HttpServices): ColonyApp {
   });
   // OpenAI clients read OpenAI's error shape, authentication failures included.
   for (const path of ['/v1/chat/completions', '/v1/models']) app.use(path, openAiErrorShape);
-  app.use('/v1/*', async (http, next) => {
+  const authenticated: MiddlewareHandler<HttpEnvironment> = async (http, next) => {
     const header = http.req.header('Authorization');
     const key = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
     // The peer of the socket (none under `app.request`), or behind a trusted proxy the client it
@@ -113,7 +118,9 @@ export function createApp(services: HttpServices): ColonyApp {
       throw new ColonyError('rate_limited', 'too many requests for this key', { retryAfterSeconds: wait });
     http.set('actor', actor);
     await next();
-  });
+  };
+  // The protocol endpoints (MCP, A2A) take the same keys as the API.
+  for (const path of authenticatedPaths) app.use(path, authenticated);
   // Bodies are read after authentication and the rate limit (an anonymous client cannot make
   // the server buffer them), and only for methods that carry one: a GET never pays for it.
   const readBody = createBodyReader(services.config.bodyLimitBytes, (http) =>
@@ -123,7 +130,8 @@ export function createApp(services: HttpServices): ColonyApp {
       services.logger,
     ),
   );
-  app.use('/v1/*', (http, next) => (bodyMethods.has(http.req.method) ? readBody(http, next) : next()));
+  for (const path of authenticatedPaths)
+    app.use(path, (http, next) => (bodyMethods.has(http.req.method) ? readBody(http, next) : next()));
 
   const mediaTypesOf = declaredMediaTypes(app.openAPIRegistry);
   app.onError((thrown, http) =>
@@ -164,5 +172,7 @@ export function createApp(services: HttpServices): ColonyApp {
   registerStreamTokenRoutes(app, services, streamTokens);
   registerMcpServerRoutes(app, services);
   registerSecretRoutes(app, services);
+  registerMcpRoutes(app, services);
+  registerA2aRoutes(app, services);
   return app;
 }

@@ -124,6 +124,67 @@ const cases: AuditCase[] = [
       }),
   },
   {
+    route: 'POST /mcp',
+    action: 'memory.create',
+    // The answer streams (SSE): read it whole, the tool has run when it ends.
+    call: async (h) => {
+      const response = await h.request('POST', '/mcp', {
+        headers: { Accept: 'application/json, text/event-stream' },
+        body: {
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'tools/call',
+          params: { name: 'add_memory', arguments: { content: 'Audited through MCP' } },
+        },
+      });
+      const text = await response.text();
+      if (!text.includes('created')) throw new Error(`the tool did not store: ${text}`);
+      return new Response(text, { status: response.status, headers: response.headers });
+    },
+  },
+  {
+    route: 'POST /a2a',
+    action: 'message.create',
+    call: (h) =>
+      h.request('POST', '/a2a', {
+        body: {
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'SendMessage',
+          params: {
+            message: {
+              messageId: 'm-1',
+              role: 'ROLE_USER',
+              parts: [{ text: 'hi' }],
+              metadata: { agent: 'helper' },
+            },
+            configuration: { returnImmediately: true },
+          },
+        },
+      }),
+  },
+  {
+    route: 'POST /a2a/agents/{agent}',
+    action: 'run.cancel',
+    call: async (h, ids) => {
+      const sent = await h.request('POST', '/a2a/agents/helper', {
+        body: {
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'SendMessage',
+          params: {
+            message: { messageId: 'm-2', role: 'ROLE_USER', parts: [{ text: 'hi' }], contextId: ids.chatId },
+            configuration: { returnImmediately: true },
+          },
+        },
+      });
+      const { result } = (await sent.json()) as { result: { task: { id: string } } };
+      return h.request('POST', '/a2a/agents/helper', {
+        body: { jsonrpc: '2.0', id: 2, method: 'CancelTask', params: { id: result.task.id } },
+      });
+    },
+  },
+  {
     route: 'POST /v1/stream-tokens',
     unaudited: 'signs a short-lived token for the caller’s own key; nothing is stored or changed',
   },

@@ -67,7 +67,10 @@ function shorten(report: string): string {
   );
 }
 
-async function send(harness: HttpHarness, request: FuzzRequest): Promise<void> {
+/** Operations of the JSON-RPC protocols (MCP, A2A): their refusals are JSON-RPC error objects. */
+const jsonRpcTags = ['mcp', 'a2a'];
+
+async function send(harness: HttpHarness, request: FuzzRequest, jsonRpc: boolean): Promise<void> {
   const before = await harness.rowCounts();
   // The harness checks the response against /openapi.json: an undocumented status or shape fails.
   const response = await harness.request(request.method, request.path, {
@@ -78,8 +81,12 @@ async function send(harness: HttpHarness, request: FuzzRequest): Promise<void> {
   if (response.headers.get('Content-Type')?.startsWith('text/event-stream')) await response.body?.cancel();
   expect(response.status).toBeLessThan(500);
   if (response.status < 400) return;
-  const body = (await response.json()) as { error?: { code?: unknown; message?: unknown } };
-  expect(typeof body.error?.code).toBe('string');
+  const body = (await response.json()) as {
+    jsonrpc?: unknown;
+    error?: { code?: unknown; message?: unknown };
+  };
+  const rpcError = jsonRpc && body.jsonrpc === '2.0' && Number.isInteger(body.error?.code);
+  if (!rpcError) expect(typeof body.error?.code).toBe('string');
   expect(typeof body.error?.message).toBe('string');
   expect(await harness.rowCounts()).toEqual(before);
 }
@@ -107,7 +114,7 @@ describe.each(testDialects)('fuzzing every operation of /openapi.json on %s', (d
       if (only && operation.operationId !== only) continue;
       const details = await fc.check(
         fc.asyncProperty(requestsFor(method, template, operation, context), (request) =>
-          send(harness, request),
+          send(harness, request, operation.tags?.some((tag) => jsonRpcTags.includes(tag)) === true),
         ),
         { seed: seed + index, numRuns: runs },
       );

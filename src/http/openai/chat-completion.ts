@@ -2,10 +2,16 @@ import type { Context as HonoContext } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { Context } from '../../context/index.js';
 import { ColonyError, coerceError } from '../../errors/index.js';
-import type { ChatWatch, StartedTurn, TurnOutcome } from '../../turns/index.js';
+import {
+  type ChatWatch,
+  followToOutcome,
+  runFailure,
+  type StartedTurn,
+  type TurnOutcome,
+} from '../../turns/index.js';
 import type { HttpServices } from '../http-services.js';
 import { openAiErrorBody } from './openai-errors.js';
-import { followToOutcome, runFailure, waitingText } from './run-answer.js';
+import { waitingText } from './run-answer.js';
 
 function usageOf(outcome: TurnOutcome) {
   const { inputTokens, outputTokens } = outcome.usage;

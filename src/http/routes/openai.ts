@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { listAgents } from '../../agents/index.js';
-import { type ChatWatch, startTurn, watchChat } from '../../turns/index.js';
+import { type ChatWatch, followToOutcome, startTurn, watchChat } from '../../turns/index.js';
 import type { HttpServices } from '../http-services.js';
 import { idempotently } from '../idempotency/index.js';
 import { chatCompletionResponse, streamChatCompletion } from '../openai/chat-completion.js';
@@ -12,7 +12,7 @@ import {
   modelList,
   openAiErrors,
 } from '../openai/openai-schemas.js';
-import { followToOutcome } from '../openai/run-answer.js';
+
 import { jsonBody, jsonContent, security } from '../openapi-helpers.js';
 import { type ColonyApp, contextOf } from '../request-context.js';
 

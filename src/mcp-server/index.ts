@@ -1,0 +1,2 @@
+export { createColonyMcpServer } from './colony-mcp-server.js';
+export { runStdioBridge } from './stdio-bridge.js';
