@@ -2,7 +2,7 @@ export { searchScopes } from './default-scopes.js';
 export { extractMemories } from './extraction.js';
 export { importMemories } from './import.js';
 export { addMemory, deleteMemory, getMemory, type MemoryHistory, memoryHistory } from './memories.js';
-export { type MemoryInput, maxContentLength, maxTagLength, maxTags } from './memory-input.js';
+export { type MemoryInput, maxContentLength, maxImportItems, maxTagLength, maxTags } from './memory-input.js';
 export { ensureConsolidationSchedules, memoryTaskHandlers } from './memory-tasks.js';
 export { createMemoryTools } from './memory-tools.js';
 export { createMemoryRunHooks, type MemoryWiringServices } from './run-hooks.js';
