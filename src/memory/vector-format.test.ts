@@ -35,9 +35,9 @@ describe('memory vector format', () => {
   });
 
   it('falls back to dense when a "sparse" vector has too many non-zeros to gain', () => {
-    const vector = normalizeVector(Float32Array.from({ length: 8 }, () => 0.5));
+    const vector = normalizeVector(Float32Array.from({ length: 4 }, () => 0.5));
     const encoded = encodeVector(vector, true);
-    expect(encoded.byteLength).toBe(32);
+    expect(encoded.byteLength).toBe(16);
     expect([...decodeVector(encoded)]).toEqual([...vector]);
   });
 
@@ -51,5 +51,22 @@ describe('memory vector format', () => {
       const decoded = decodeVector(encoded);
       for (let index = 0; index < 512; index++) expect(decoded[index]).toBeCloseTo(vector[index] ?? 0, 5);
     }
+  });
+});
+
+describe('memory vector format with wide gaps', () => {
+  it('stores indexes as uint16 when two non-zeros are more than 255 apart', () => {
+    const vector = new Float32Array(1024);
+    vector[3] = 0.6;
+    vector[900] = -0.8;
+    const encoded = encodeVector(vector, true);
+    expect(encoded[0]).toBe(0x01);
+    const decoded = decodeVector(encoded);
+    expect(decoded[3]).toBeCloseTo(0.6, 2);
+    expect(decoded[900]).toBeCloseTo(-0.8, 2);
+    const near = new Float32Array(1024);
+    near[254] = 1;
+    expect(encodeVector(near, true)[0]).toBe(0x02);
+    expect(decodeVector(encodeVector(near, true))[254]).toBe(1);
   });
 });
