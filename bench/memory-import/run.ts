@@ -52,6 +52,8 @@ interface ImportRun {
   p50: number;
   p95: number;
   p99: number;
+  /** CPU milliseconds of this process per search (client and server): the latency on an idle core. */
+  searchCpuMs: number;
 }
 
 async function sqliteSize(file: string): Promise<{ total: number; tables: Map<string, number> }> {
@@ -150,14 +152,17 @@ async function run(dialect: DialectName): Promise<ImportRun> {
       const random = seededRandom(99);
       await call('GET', '/v1/memories/search?q=warm%20up&scope=org&limit=10');
       const latencies: number[] = [];
+      const searchCpu = process.cpuUsage();
       for (let index = 0; index < queries; index++) {
         const query = `${names[Math.floor(random() * names.length)]} ${topics[Math.floor(random() * topics.length)]} ${syllableWord(random)}`;
         const queryStarted = performance.now();
         await call('GET', `/v1/memories/search?q=${encodeURIComponent(query)}&scope=org&limit=10`);
         latencies.push(performance.now() - queryStarted);
       }
+      const searchCpuUsed = process.cpuUsage(searchCpu);
       latencies.sort((a, b) => a - b);
       result = {
+        searchCpuMs: (searchCpuUsed.user + searchCpuUsed.system) / 1000 / queries,
         dialect,
         overall: count / elapsed,
         perCpuSecond: count / cpuSeconds,
@@ -200,16 +205,16 @@ const loadAverage = loadavg()
 const results: ImportRun[] = [await run('sqlite')];
 if (!args['skip-postgres'] && (await postgresAvailable())) results.push(await run('postgres'));
 const header =
-  '| database | memories | import (overall) | per CPU-second | first 10k | last 10k | bytes / memory | of which (bytes / memory) | search p50 | search p95 | search p99 |\n|---|---|---|---|---|---|---|---|---|---|---|';
+  '| database | memories | import (overall) | per CPU-second | first 10k | last 10k | bytes / memory | of which (bytes / memory) | search p50 | search p95 | search p99 | search CPU / query |\n|---|---|---|---|---|---|---|---|---|---|---|---|';
 const rows = results.map(
   (result) =>
-    `| ${result.dialect} | ${count.toLocaleString('en-US')} | ${Math.round(result.overall).toLocaleString('en-US')}/s | ${Math.round(result.perCpuSecond).toLocaleString('en-US')}/s | ${Math.round(result.first10k).toLocaleString('en-US')}/s | ${Math.round(result.last10k).toLocaleString('en-US')}/s | ${Math.round(result.bytesPerMemory)} | ${result.split} | ${result.p50.toFixed(2)} ms | ${result.p95.toFixed(2)} ms | ${result.p99.toFixed(2)} ms |`,
+    `| ${result.dialect} | ${count.toLocaleString('en-US')} | ${Math.round(result.overall).toLocaleString('en-US')}/s | ${Math.round(result.perCpuSecond).toLocaleString('en-US')}/s | ${Math.round(result.first10k).toLocaleString('en-US')}/s | ${Math.round(result.last10k).toLocaleString('en-US')}/s | ${Math.round(result.bytesPerMemory)} | ${result.split} | ${result.p50.toFixed(2)} ms | ${result.p95.toFixed(2)} ms | ${result.p99.toFixed(2)} ms | ${result.searchCpuMs.toFixed(2)} ms |`,
 );
 const table = [header, ...rows].join('\n');
 console.log(table);
 if (!args['no-write']) {
   writeMemoryResult(
     'memory-import',
-    `${machineLine()}\n\n\`node --import tsx bench/memory-import/run.ts --count ${count} --batch ${batch}\` — \`POST /v1/memories/import\` over a local socket (a real server in the same process, no workers), ${batch} memories per request into one org scope, each with its own occurredAt and source; offline embedder (512 dims, stored sparse). "first/last 10k": the rate while the scope held 0–10k and ${(count - 10_000).toLocaleString('en-US')}–${count.toLocaleString('en-US')} memories. Bytes: SQLite file growth after a WAL checkpoint and VACUUM ÷ count (per-table split from dbstat, indexes included under their own names); Postgres growth of pg_total_relation_size of memory, memory_tag, memory_log. Then ${queries} searches through \`GET /v1/memories/search\` (limit 10, sequential) at that size. Load average when it started: ${loadAverage}; "per CPU-second" divides by this process's user+system CPU time (client, server, SQLite; not the Postgres server's), the rate an idle core would give.\n\n${table}`,
+    `${machineLine()}\n\n\`node --import tsx bench/memory-import/run.ts --count ${count} --batch ${batch}\` — \`POST /v1/memories/import\` over a local socket (a real server in the same process, no workers), ${batch} memories per request into one org scope, each with its own occurredAt and source; offline embedder (512 dims, stored sparse). "first/last 10k": the rate while the scope held 0–10k and ${(count - 10_000).toLocaleString('en-US')}–${count.toLocaleString('en-US')} memories. Bytes: SQLite file growth after a WAL checkpoint and VACUUM ÷ count (per-table split from dbstat, indexes included under their own names); Postgres growth of pg_total_relation_size of memory, memory_tag, memory_log. Then ${queries} searches through \`GET /v1/memories/search\` (limit 10, sequential) at that size. Load average when it started: ${loadAverage}; "per CPU-second" divides by this process's user+system CPU time (client, server, SQLite; not the Postgres server's), the rate an idle core would give; "search CPU / query" likewise for one search.\n\n${table}`,
   );
 }

@@ -32,6 +32,7 @@ export type {
   CreateMemoryInput,
   CreateScheduleInput,
   EventType,
+  ImportMemoryItem,
   LiveEvent,
   Memory,
   MemoryHistory,
