@@ -1,3 +1,4 @@
+export { createConfiguredEmbedder } from './configured-embedder.js';
 export { searchScopes } from './default-scopes.js';
 export { extractMemories } from './extraction.js';
 export { importMemories } from './import.js';

@@ -8,6 +8,7 @@ import { createAuthenticator } from '../identity/index.js';
 import { createIdGenerator, systemClock } from '../kernel/index.js';
 import { configServersOf, createMcpHub, createMcpToolSource } from '../mcp/index.js';
 import {
+  createConfiguredEmbedder,
   createMemoryRunHooks,
   createMemoryRuntime,
   createMemoryTools,
@@ -92,7 +93,9 @@ export async function createColony(options: CreateColonyOptions): Promise<Colony
   const base = { database, bus: createEventBus(), clock: systemClock, ids: createIdGenerator(), logger };
   const memoryConfig = config.memory;
   const mcp = createMcpHub(config.mcp, base.clock, configServersOf(config.mcpServers));
-  const memory = createMemoryRuntime(base);
+  const memory = createMemoryRuntime(base, {
+    embedder: createConfiguredEmbedder(memoryConfig, { openai: config.models.openai }),
+  });
   const runtime: MemoryWiringServices = {
     ...base,
     memory,
