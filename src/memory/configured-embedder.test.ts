@@ -1,11 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { systemActor } from '../context/index.js';
 import { testDialects } from '../storage/test-support/databases.js';
 import { createConfiguredEmbedder } from './configured-embedder.js';
 import { importMemories } from './import.js';
 import { addMemory } from './memories.js';
 import { createOfflineEmbedder } from './offline-embedder.js';
+import { ensureReembedTasks, reembedMemories } from './reembed.js';
 import { createMemoryRuntime } from './runtime.js';
 import { searchMemories } from './search.js';
 import { createMemoryTestServices, type MemoryTestServices } from './test-support/memory-test-services.js';
@@ -136,6 +138,65 @@ describe('configured embedders', () => {
       });
       expect(lexical[0]?.signals.semantic).toBe(0);
       await runtime.close();
+    });
+
+    it('re-embeds older rows in committed batches with progress events, then finds them by meaning', async () => {
+      test = await createMemoryTestServices(dialect, { embedder: createOfflineEmbedder() });
+      const user = await test.createUser();
+      const scope = { kind: 'user' as const, id: user.id };
+      await importMemories(test.context(user), [
+        { scope, type: 'semantic', content: 'The user drives a red car to work' },
+        { scope, type: 'semantic', content: 'The user drinks green tea' },
+        { scope, type: 'semantic', content: 'Rain is forecast for the weekend' },
+      ]);
+      const embedder = createConfiguredEmbedder({
+        embeddingModel: 'openai-compatible:topic-embed',
+        embeddingBaseUrl: baseUrl,
+        embeddingDimensions: 8,
+      });
+      const runtime = createMemoryRuntime(test.context(user).services, { embedder });
+      const services = { ...test.context(user).services, memory: runtime };
+      const context = { ...test.context(user), services };
+      try {
+        expect(await ensureReembedTasks(services)).toBe(1);
+        expect(await ensureReembedTasks(services)).toBe(1);
+        const { db } = test.base.services.database;
+        const tasks = await db
+          .selectFrom('task')
+          .select('kind')
+          .where('kind', '=', 'memory-reembed')
+          .execute();
+        expect(tasks).toHaveLength(1);
+        let batches = 0;
+        const report = await reembedMemories(
+          { ...context, actor: systemActor(user.orgId) },
+          { batchSize: 2, afterBatch: async () => void batches++ },
+        );
+        expect(report).toMatchObject({ model: 'openai-compatible:topic-embed', reembedded: 3 });
+        expect(batches).toBe(2);
+        const events = await db
+          .selectFrom('event')
+          .select('payload')
+          .where('type', '=', 'memories-reembedded')
+          .orderBy('seq')
+          .execute();
+        const payloads = events.map((event) =>
+          typeof event.payload === 'string' ? (JSON.parse(event.payload) as unknown) : event.payload,
+        );
+        expect(payloads).toMatchObject([
+          { count: 2, remaining: 1 },
+          { count: 1, remaining: 0 },
+        ]);
+        const hits = await searchMemories(context, { query: 'automobile', scopes: [scope] });
+        expect(hits[0]?.memory).toMatchObject({
+          content: 'The user drives a red car to work',
+          embeddingModel: 'openai-compatible:topic-embed',
+        });
+        expect(hits[0]?.signals.semantic).toBeGreaterThan(0.9);
+        expect((await reembedMemories({ ...context, actor: systemActor(user.orgId) })).reembedded).toBe(0);
+      } finally {
+        await runtime.close();
+      }
     });
   });
 });

@@ -6,6 +6,7 @@ export { addMemory, deleteMemory, getMemory, type MemoryHistory, memoryHistory }
 export { type MemoryInput, maxContentLength, maxImportItems, maxTagLength, maxTags } from './memory-input.js';
 export { ensureConsolidationSchedules, memoryTaskHandlers } from './memory-tasks.js';
 export { createMemoryTools } from './memory-tools.js';
+export { ensureReembedTasks } from './reembed.js';
 export { createMemoryRunHooks, type MemoryWiringServices } from './run-hooks.js';
 export { createMemoryRuntime, type MemoryServices } from './runtime.js';
 export { defaultWriteScope, parseSingleScope } from './scope-selection.js';

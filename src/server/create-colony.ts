@@ -13,6 +13,7 @@ import {
   createMemoryRuntime,
   createMemoryTools,
   ensureConsolidationSchedules,
+  ensureReembedTasks,
   type MemoryWiringServices,
   memoryTaskHandlers,
 } from '../memory/index.js';
@@ -175,6 +176,9 @@ export async function createColony(options: CreateColonyOptions): Promise<Colony
       start() {
         ensureConsolidationSchedules(runtime, memoryConfig).catch((error: unknown) =>
           logger.warn({ err: error }, 'could not schedule memory consolidation'),
+        );
+        ensureReembedTasks(runtime).catch((error: unknown) =>
+          logger.warn({ err: error }, 'could not enqueue memory re-embedding'),
         );
         cron.start();
       },
