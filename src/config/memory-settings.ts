@@ -58,7 +58,7 @@ export const memorySettings = z
       {
         env: 'COLONY_EMBEDDING_MODEL',
         meaning:
-          'memory embedder: `offline` (built-in hashing), `openai:text-embedding-3-small`, or `openai-compatible:<model>` (Ollama, vLLM… at `memory.embeddingBaseUrl`); rows embedded by another model are found lexically, not by vector',
+          'memory embedder: `offline` (built-in hashing), `openai:text-embedding-3-small`, or `openai-compatible:<model>` (Ollama, vLLM… at `memory.embeddingBaseUrl`); after a change a background task re-embeds older rows (meanwhile found lexically)',
       },
     ),
     embeddingBaseUrl: setting(z.url().optional(), {
