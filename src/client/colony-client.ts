@@ -23,9 +23,11 @@ import type {
   CreatedKey,
   CreateMemoryInput,
   CreateScheduleInput,
+  ImportMemoryItem,
   Memory,
   MemoryHistory,
   MemoryHit,
+  MemoryImportResult,
   MemorySearchOptions,
   MemoryWriteResult,
   MessagePage,
@@ -119,6 +121,11 @@ export interface ColonyClient {
   health(): Promise<unknown>;
   memories: {
     add(input: CreateMemoryInput): Promise<MemoryWriteResult>;
+    /**
+     * Up to 5,000 memories in one all-or-nothing request; exact duplicates are reported, not
+     * stored. With `idempotencyKey`, a retry of the same batch replays the first answer.
+     */
+    import(items: ImportMemoryItem[], options?: { idempotencyKey?: string }): Promise<MemoryImportResult>;
     /** Each hit carries its per-signal scores and why it was chosen. */
     search(query: string, options?: MemorySearchOptions): Promise<{ hits: MemoryHit[] }>;
     get(id: string): Promise<Memory>;
@@ -379,6 +386,13 @@ export function createColonyClient(options: ColonyClientOptions): ColonyClient {
     health: () => json('GET', '/healthz'),
     memories: {
       add: (input) => json('POST', '/v1/memories', { body: input }),
+      import: (items, importOptions = {}) =>
+        json('POST', '/v1/memories/import', {
+          body: { items },
+          ...(importOptions.idempotencyKey
+            ? { headers: { 'Idempotency-Key': importOptions.idempotencyKey } }
+            : {}),
+        }),
       search: (query, searchOptions = {}) =>
         json('GET', '/v1/memories/search', {
           query: {

@@ -33,6 +33,7 @@ export type {
   CreateMemoryInput,
   CreateScheduleInput,
   EventType,
+  ImportMemoryItem,
   LiveEvent,
   Memory,
   MemoryHistory,

@@ -140,6 +140,21 @@ export interface CreateMemoryInput {
   validTo?: number | null;
 }
 
+/** One item of `POST /v1/memories/import`: a memory with its own scope, time and provenance. */
+export interface ImportMemoryItem extends CreateMemoryInput {
+  /** When what it describes happened (epoch ms); default: now. */
+  occurredAt?: number;
+  /** Where it came from (a file and line, a system); kept in the memory's log entry. */
+  source?: string;
+}
+
+/** The answer of `POST /v1/memories/import`: one entry per item, in order. */
+export interface MemoryImportResult {
+  created: number;
+  duplicates: number;
+  items: Array<{ id: string; action: 'created' | 'duplicate' }>;
+}
+
 /** Filters of `GET /v1/memories/search`; lists are comma-separated (`scope: 'user,agent:agt_1'`). */
 export interface MemorySearchOptions {
   scope?: string | undefined;

@@ -46,6 +46,36 @@ export const memorySettings = z
       env: 'COLONY_MEMORY_CONSOLIDATE_CRON',
       meaning: "cron of each org's memory consolidation (merge, decay, prune, reflect); `off` disables",
     }),
+    embeddingModel: setting(
+      z
+        .string()
+        .trim()
+        .regex(
+          /^(offline|openai:.+|openai-compatible:.+)$/,
+          'use `offline`, `openai:<model>` or `openai-compatible:<model>`',
+        )
+        .default('offline'),
+      {
+        env: 'COLONY_EMBEDDING_MODEL',
+        meaning:
+          'memory embedder: `offline` (built-in hashing), `openai:text-embedding-3-small`, or `openai-compatible:<model>` (Ollama, vLLM… at `memory.embeddingBaseUrl`); after a change a background task re-embeds older rows (meanwhile found lexically)',
+      },
+    ),
+    embeddingBaseUrl: setting(z.url().optional(), {
+      env: 'COLONY_EMBEDDING_BASE_URL',
+      meaning:
+        'embeddings API base URL, e.g. `http://127.0.0.1:11434/v1`; required by `openai-compatible:`, optional for `openai:` (default OpenAI, or `OPENAI_BASE_URL`)',
+    }),
+    embeddingApiKey: setting(z.string().trim().min(1).optional(), {
+      env: 'COLONY_EMBEDDING_API_KEY',
+      meaning: 'API key of the embeddings server; `openai:` falls back to `OPENAI_API_KEY`',
+    }),
+    embeddingDimensions: setting(z.coerce.number().int().min(8).max(8192).optional(), {
+      env: 'COLONY_EMBEDDING_DIMENSIONS',
+      meaning:
+        'vector size of the embedding model; required by `openai-compatible:` (known for OpenAI models)',
+      defaultText: '`512` offline, 1536 / 3072 for OpenAI models',
+    }),
     anonymousScope: setting(z.enum(['chat', 'agent']).default('chat'), {
       env: 'COLONY_MEMORY_ANONYMOUS_SCOPE',
       meaning:
@@ -53,6 +83,16 @@ export const memorySettings = z
     }),
   })
   .superRefine((memory, context) => {
+    if (memory.embeddingModel.startsWith('openai-compatible:')) {
+      for (const field of ['embeddingBaseUrl', 'embeddingDimensions'] as const) {
+        if (memory[field] === undefined)
+          context.addIssue({
+            code: 'custom',
+            path: [field],
+            message: 'required by an openai-compatible embedding model',
+          });
+      }
+    }
     if (memory.keepRecent !== undefined && memory.keepRecent >= memory.windowMessages) {
       context.addIssue({
         code: 'custom',

@@ -43,6 +43,10 @@ const samples: Record<string, string> = {
   'memory.summaryMaxChars': '900',
   'memory.consolidateCron': '*/5 * * * *',
   'memory.anonymousScope': 'agent',
+  'memory.embeddingModel': 'openai:text-embedding-3-small',
+  'memory.embeddingBaseUrl': 'http://127.0.0.1:11434/v1',
+  'memory.embeddingApiKey': 'local-key',
+  'memory.embeddingDimensions': '768',
   'models.defaultModel': 'openai:gpt-4.1',
   'mcp.callTimeoutMs': '5000',
   'mcp.connectTimeoutMs': '3000',
@@ -146,10 +150,27 @@ describe('nested settings', () => {
     ['OPENAI_BASE_URL', 'not a url', 'models.openai.baseUrl'],
     ['COLONY_MEMORY_CONSOLIDATE_CRON', 'every hour', 'memory.consolidateCron'],
     ['COLONY_MEMORY_ANONYMOUS_SCOPE', 'team', 'memory.anonymousScope'],
+    ['COLONY_EMBEDDING_MODEL', 'word2vec', 'memory.embeddingModel'],
   ])('name %s=%s as %s', (name, value, key) => {
     const load = () => loadConfig({ env: { OPENAI_API_KEY: 'sk', [name]: value }, cwd: tmpdir() });
     expect(load).toThrow(`config.${key}`);
     expect(load).toThrow(`(from ${name})`);
+  });
+
+  it('require the base URL and dimensions of an openai-compatible embedding model', () => {
+    const load = (env: NodeJS.ProcessEnv) =>
+      loadConfig({
+        env: { COLONY_EMBEDDING_MODEL: 'openai-compatible:nomic-embed-text', ...env },
+        cwd: tmpdir(),
+      });
+    expect(() => load({})).toThrow('config.memory.embeddingBaseUrl');
+    expect(() => load({ COLONY_EMBEDDING_BASE_URL: 'http://127.0.0.1:11434/v1' })).toThrow(
+      'config.memory.embeddingDimensions',
+    );
+    expect(
+      load({ COLONY_EMBEDDING_BASE_URL: 'http://127.0.0.1:11434/v1', COLONY_EMBEDDING_DIMENSIONS: '768' })
+        .memory,
+    ).toMatchObject({ embeddingModel: 'openai-compatible:nomic-embed-text', embeddingDimensions: 768 });
   });
 
   it('configure a provider only when it has its key (or, compatible, its URL)', () => {

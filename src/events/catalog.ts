@@ -140,6 +140,7 @@ export const eventCatalog = {
     pruned: z.number(),
   }),
   'memories-imported': z.object({ count: z.number() }),
+  'memories-reembedded': z.object({ model: z.string(), count: z.number(), remaining: z.number() }),
   'mission-created': mission({ goal: text, model: text }),
   'mission-planned': mission({
     generation: z.number(),

@@ -89,6 +89,14 @@ const cases: AuditCase[] = [
     call: (h) => h.request('POST', '/v1/memories', { body: { content: 'Deploys happen on Tuesdays' } }),
   },
   {
+    route: 'POST /v1/memories/import',
+    action: 'memory.import',
+    call: (h) =>
+      h.request('POST', '/v1/memories/import', {
+        body: { items: [{ content: 'Releases are cut on Thursdays', source: 'audit.jsonl' }] },
+      }),
+  },
+  {
     route: 'DELETE /v1/memories/{id}',
     action: 'memory.delete',
     call: (h, ids) => h.request('DELETE', `/v1/memories/${ids.memoryId}?reason=obsolete`),

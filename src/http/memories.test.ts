@@ -18,8 +18,18 @@ interface ErrorBody {
   error: { code: string; message: string; details?: { fields?: Array<{ path: string }> } };
 }
 
+const validBody = { content: 'Deploys happen on Tuesdays after the standup', type: 'procedural' };
+
 const routeCases = [
   { name: 'add', method: 'POST', path: () => '/v1/memories', minimum: 'member' as Role, scoped: false },
+  {
+    name: 'import',
+    method: 'POST',
+    path: () => '/v1/memories/import',
+    minimum: 'member' as Role,
+    scoped: false,
+    body: { items: [validBody] },
+  },
   {
     name: 'search',
     method: 'GET',
@@ -43,8 +53,6 @@ const routeCases = [
     scoped: true,
   },
 ] as const;
-
-const validBody = { content: 'Deploys happen on Tuesdays after the standup', type: 'procedural' };
 
 describe.each(testDialects)('memories over HTTP on %s', (dialect) => {
   let harness: HttpHarness;
@@ -146,7 +154,7 @@ describe.each(testDialects)('memories over HTTP on %s', (dialect) => {
     for (const key of [null, 'garbage']) {
       const response = await harness.request(route.method, route.path(orgMemoryId), {
         key,
-        ...(route.method === 'POST' ? { body: validBody } : {}),
+        ...(route.method === 'POST' ? { body: 'body' in route ? route.body : validBody } : {}),
       });
       expect(response.status).toBe(401);
     }
@@ -158,7 +166,7 @@ describe.each(testDialects)('memories over HTTP on %s', (dialect) => {
       const before = await memoryRows();
       const response = await harness.request(route.method, route.path(orgMemoryId), {
         key: harness.keys.viewer,
-        ...(route.method === 'POST' ? { body: validBody } : {}),
+        ...(route.method === 'POST' ? { body: 'body' in route ? route.body : validBody } : {}),
       });
       expect(response.status).toBe(403);
       expect((await json<ErrorBody>(response)).error.code).toBe('forbidden');

@@ -54,6 +54,7 @@ async function createFixtures(harness: HttpHarness): Promise<Omit<FuzzContext, '
     ],
     createMission: [{ goal: 'fuzz the API', checkpoints: false }],
     createMemory: [{ content: 'a fuzzed fact', tags: ['fuzz'], importance: 0.5 }],
+    importMemories: [{ items: [{ content: 'an imported fuzzed fact', occurredAt: 1, source: 'fuzz' }] }],
     stopMission: [{ reason: 'fuzz' }],
   };
   return { idsByKind, examples };

@@ -5,7 +5,6 @@ import { requireRole } from '../context/index.js';
 import { transact } from '../events/index.js';
 import { truncateText } from '../kernel/index.js';
 import { isRealModel } from './contradiction.js';
-import { unpackVector } from './embedder.js';
 import { maxContentLength, parseInput, scopeSchema } from './memory-input.js';
 import { type LogWrite, snapshot, writeLogs } from './memory-log.js';
 import { memoryColumns } from './rows.js';
@@ -14,6 +13,7 @@ import { memoryRuntime } from './runtime.js';
 import { ScopeVectorIndex } from './scope-vector-index.js';
 import { authorizeScopes, scopeKey } from './scopes.js';
 import type { MemoryType } from './types.js';
+import { decodeVector } from './vector-format.js';
 import { applyWrites, prepareWrites } from './write.js';
 
 const day = 86_400_000;
@@ -97,7 +97,7 @@ export async function consolidateMemories(
   const vectors = new Map(
     oldestFirst.map((row) => [
       row.id,
-      row.embedding && row.embedding_model === runtime.embedder.modelId ? unpackVector(row.embedding) : null,
+      row.embedding && row.embedding_model === runtime.embedder.modelId ? decodeVector(row.embedding) : null,
     ]),
   );
   const index = new ScopeVectorIndex(runtime.embedder.dimensions, runtime.embedder.sparse);

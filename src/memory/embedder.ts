@@ -1,9 +1,6 @@
-import { endianness } from 'node:os';
 import type { EmbeddingModelV3 } from '@ai-sdk/provider';
 import { embedMany } from 'ai';
 import { ColonyError } from '../errors/index.js';
-
-const littleEndian = endianness() === 'LE';
 
 /**
  * Turns texts into L2-normalized vectors. `modelId` is stored beside every vector: vectors of
@@ -24,26 +21,6 @@ export function normalizeVector(vector: Float32Array): Float32Array {
   const norm = Math.sqrt(sum);
   if (norm > 0)
     for (let index = 0; index < vector.length; index++) vector[index] = (vector[index] ?? 0) / norm;
-  return vector;
-}
-
-/** Packs a vector as little-endian Float32 bytes (the `memory.embedding` column format). */
-export function packVector(vector: Float32Array): Buffer {
-  if (littleEndian) return Buffer.from(new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength));
-  const buffer = Buffer.alloc(vector.length * 4);
-  for (let index = 0; index < vector.length; index++) buffer.writeFloatLE(vector[index] ?? 0, index * 4);
-  return buffer;
-}
-
-export function unpackVector(bytes: Uint8Array): Float32Array {
-  if (littleEndian) {
-    const copy = new Uint8Array(bytes.byteLength - (bytes.byteLength % 4));
-    copy.set(bytes.subarray(0, copy.byteLength));
-    return new Float32Array(copy.buffer);
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const vector = new Float32Array(Math.floor(bytes.byteLength / 4));
-  for (let index = 0; index < vector.length; index++) vector[index] = view.getFloat32(index * 4, true);
   return vector;
 }
 

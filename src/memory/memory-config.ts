@@ -18,4 +18,9 @@ export interface MemoryConfig {
    * recalled only in that chat) or `agent` (shared by every chat of the agent in the org).
    */
   anonymousScope: 'chat' | 'agent';
+  /** `offline`, `openai:<model>` or `openai-compatible:<model>` (COLONY_EMBEDDING_MODEL). */
+  embeddingModel: string;
+  embeddingBaseUrl?: string | undefined;
+  embeddingApiKey?: string | undefined;
+  embeddingDimensions?: number | undefined;
 }

@@ -6,6 +6,8 @@ import { memoryTypes, scopeKinds } from './types.js';
 export const maxContentLength = maxMemoryContentChars;
 export const maxTags = 20;
 export const maxTagLength = 64;
+/** Items one import request may carry (`POST /v1/memories/import`). */
+export const maxImportItems = 5000;
 
 export const scopeSchema = z.object({
   kind: z.enum(scopeKinds),
@@ -34,6 +36,14 @@ export const memoryInputSchema = z.object({
 });
 
 export type MemoryInput = z.input<typeof memoryInputSchema>;
+
+/** One item of a bulk import: a memory plus where it came from (kept in its log entry). */
+export const importItemSchema = memoryInputSchema.extend({
+  source: z.string().trim().min(1).max(200).optional(),
+});
+
+export type ImportItem = z.input<typeof importItemSchema>;
+export type ParsedImportItem = z.output<typeof importItemSchema>;
 export type ParsedMemoryInput = z.output<typeof memoryInputSchema>;
 
 /** Parses with zod; a failure becomes `invalid_input` naming each offending field. */

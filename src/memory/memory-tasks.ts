@@ -3,6 +3,7 @@ import { defineTaskHandler, scheduleJob, type TaskHandler } from '../tasks/index
 import { type ConsolidationReport, consolidateMemories } from './consolidation.js';
 import { extractMemories } from './extraction.js';
 import type { MemoryConfig } from './memory-config.js';
+import { createMemoryReembedHandler, memoryReembedKind } from './reembed.js';
 import {
   extractionModel,
   type MemoryWiringServices,
@@ -168,5 +169,6 @@ export function memoryTaskHandlers(
   return {
     [memoryExtractKind]: createMemoryExtractHandler(services, config),
     [memoryConsolidateKind]: createMemoryConsolidateHandler(services),
+    [memoryReembedKind]: createMemoryReembedHandler(services),
   };
 }

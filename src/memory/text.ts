@@ -15,8 +15,9 @@ export function normalizeText(text: string): string {
   return text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
+/** The exact-duplicate key of a memory: the first 128 bits of SHA-256 of its normalized text, as hex. */
 export function contentHash(text: string): string {
-  return createHash('sha256').update(normalizeText(text)).digest('hex');
+  return createHash('sha256').update(normalizeText(text)).digest('hex').slice(0, 32);
 }
 
 /** Lower-case alphanumeric words (Unicode letters and digits), apostrophes dropped. */

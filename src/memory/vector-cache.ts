@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Schema } from '../storage/index.js';
 import type { Embedder } from './embedder.js';
-import { unpackVector } from './embedder.js';
 import { ScopeVectorIndex } from './scope-vector-index.js';
 import type { MemoryScope } from './types.js';
+import { decodeVector } from './vector-format.js';
 
 interface Entry {
   index: ScopeVectorIndex;
@@ -108,7 +108,7 @@ export class VectorCache {
         validTo: row.valid_to === null ? null : Number(row.valid_to),
         superseded: row.superseded_by !== null,
         deleted: row.deleted_at !== null,
-        vector: usable && row.embedding ? unpackVector(row.embedding) : null,
+        vector: usable && row.embedding ? decodeVector(row.embedding) : null,
       });
       entry.highWater = Math.max(entry.highWater, Number(row.updated_at));
     }

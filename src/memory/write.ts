@@ -4,7 +4,7 @@ import type { Outbox } from '../events/index.js';
 import type { Schema } from '../storage/index.js';
 import { parseJson, toJson } from '../storage/index.js';
 import { findContradictions } from './contradiction.js';
-import { dot, packVector } from './embedder.js';
+import { dot } from './embedder.js';
 import type { ParsedMemoryInput } from './memory-input.js';
 import { snapshot, writeLogs } from './memory-log.js';
 import { loadTags, type MemoryRow, memoryColumns, toMemory } from './rows.js';
@@ -13,6 +13,7 @@ import { memoryRuntime } from './runtime.js';
 import { scopeKey } from './scopes.js';
 import { contentHash, contentWords, deriveSubject, embeddingText } from './text.js';
 import type { WriteResult } from './types.js';
+import { encodeVector } from './vector-format.js';
 
 /** A validated input with its hash, subject, embedding and what the committed store says about it. */
 export interface PreparedWrite {
@@ -252,7 +253,7 @@ async function applyOne(
     subject: write.subject,
     importance: input.importance,
     confidence: input.confidence,
-    embedding: write.embedding ? packVector(write.embedding) : null,
+    embedding: write.embedding ? encodeVector(write.embedding, runtime.embedder.sparse) : null,
     embedding_model: write.embedding ? runtime.embedder.modelId : null,
     source_message_ids: toJson(input.sourceMessageIds),
     run_id: input.runId,

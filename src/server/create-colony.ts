@@ -8,10 +8,12 @@ import { createAuthenticator } from '../identity/index.js';
 import { createIdGenerator, systemClock } from '../kernel/index.js';
 import { configServersOf, createMcpHub, createMcpToolSource } from '../mcp/index.js';
 import {
+  createConfiguredEmbedder,
   createMemoryRunHooks,
   createMemoryRuntime,
   createMemoryTools,
   ensureConsolidationSchedules,
+  ensureReembedTasks,
   type MemoryWiringServices,
   memoryTaskHandlers,
 } from '../memory/index.js';
@@ -113,7 +115,9 @@ export async function createColony(options: CreateColonyOptions): Promise<Colony
   const secretResolver = createSecretResolver({ ...base, secrets });
   const memoryConfig = config.memory;
   const mcp = createMcpHub(config.mcp, base.clock, configServersOf(config.mcpServers));
-  const memory = createMemoryRuntime(base);
+  const memory = createMemoryRuntime(base, {
+    embedder: createConfiguredEmbedder(memoryConfig, { openai: config.models.openai }),
+  });
   const runtime: MemoryWiringServices = {
     ...base,
     memory,
@@ -209,6 +213,9 @@ export async function createColony(options: CreateColonyOptions): Promise<Colony
       start() {
         ensureConsolidationSchedules(runtime, memoryConfig).catch((error: unknown) =>
           logger.warn({ err: error }, 'could not schedule memory consolidation'),
+        );
+        ensureReembedTasks(runtime).catch((error: unknown) =>
+          logger.warn({ err: error }, 'could not enqueue memory re-embedding'),
         );
         cron.start();
       },

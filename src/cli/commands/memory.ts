@@ -4,6 +4,7 @@ import { ColonyError } from '../../errors/index.js';
 import type { CliContext } from '../cli-context.js';
 import { createOutput, formatTable, formatTime } from '../output.js';
 import { globalsOf, integerOption, listOption, resolveClient } from '../settings.js';
+import { registerMemoryImportCommand } from './memory-import.js';
 
 function scopeText(memory: Memory): string {
   return `${memory.scope.kind}:${memory.scope.id}`;
@@ -143,6 +144,8 @@ export function registerMemoryCommand(program: Command, cli: CliContext): void {
         );
       },
     );
+
+  registerMemoryImportCommand(memory, cli);
 
   memory
     .command('show')

@@ -5,8 +5,10 @@ import {
   defaultWriteScope,
   deleteMemory,
   getMemory,
+  importMemories,
   type MemoryServices,
   maxContentLength,
+  maxImportItems,
   maxTagLength,
   maxTags,
   memoryHistory,
@@ -125,6 +127,63 @@ const createBody = withIdempotencyKey(
     .strict(),
 ).openapi('CreateMemory');
 
+const importItem = z
+  .object({
+    content: z.string().trim().min(1).max(maxContentLength),
+    type: z.enum(memoryTypes).default('semantic'),
+    scope: z
+      .union([scopeSchema, z.string().trim().min(1).max(220)])
+      .optional()
+      .describe(
+        'as in CreateMemory; default: the caller’s own user scope when the key carries a user, else the org',
+      ),
+    importance: z.number().min(0).max(1).optional(),
+    confidence: z.number().min(0).max(1).optional(),
+    tags: z.array(z.string().trim().min(1).max(maxTagLength)).max(maxTags).optional(),
+    pinned: z.boolean().optional(),
+    validTo: z.number().int().nonnegative().nullable().optional(),
+    occurredAt: z
+      .number()
+      .int()
+      .nonnegative()
+      .max(8_640_000_000_000_000)
+      .optional()
+      .describe('when what it describes happened (epoch ms); default: now'),
+    source: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('provenance (a file, a system, a conversation id), kept in the memory’s log entry'),
+  })
+  .strict()
+  .openapi('ImportMemoryItem');
+
+const importBody = withIdempotencyKey(
+  z
+    .object({
+      items: z
+        .array(importItem)
+        .min(1)
+        .max(maxImportItems)
+        .describe(`at most ${maxImportItems} memories; the body is bounded by the server's body limit too`),
+    })
+    .strict(),
+).openapi('ImportMemories');
+
+const importResultSchema = z
+  .object({
+    created: z.number().describe('memories stored'),
+    duplicates: z
+      .number()
+      .describe('items that matched a live memory of their scope (or an earlier item) exactly'),
+    items: z
+      .array(z.object({ id: z.string(), action: z.enum(['created', 'duplicate']) }))
+      .describe('one per item, in order: the new memory, or the one it duplicates'),
+  })
+  .openapi('MemoryImportResult');
+
 const writeResultSchema = z
   .object({
     memory: memorySchema,
@@ -185,6 +244,22 @@ const create = createRoute({
   responses: {
     201: jsonContent(writeResultSchema, 'Stored (created or superseding)'),
     200: jsonContent(writeResultSchema, 'Folded into an existing memory (duplicate or updated)'),
+    ...commonErrors,
+    ...bodyErrors,
+    ...idempotencyErrors,
+  },
+});
+
+const importRoute = createRoute({
+  method: 'post',
+  path: '/v1/memories/import',
+  operationId: 'importMemories',
+  tags,
+  security,
+  summary: 'Import memories in bulk (member): all or nothing; exact duplicates are reported, not stored',
+  request: { headers: idempotencyHeaders, body: jsonBody(importBody) },
+  responses: {
+    200: jsonContent(importResultSchema, 'Imported (every item created or a duplicate)'),
     ...commonErrors,
     ...bodyErrors,
     ...idempotencyErrors,
@@ -264,6 +339,24 @@ export function registerMemoryRoutes(app: ColonyApp, httpServices: HttpServices)
       }),
     });
     return stored.status === 201 ? http.json(stored.body, 201) : http.json(stored.body, 200);
+  });
+  app.openapi(importRoute, async (http) => {
+    const context = contextOf(http, services);
+    const { idempotencyKey, ...body } = http.req.valid('json');
+    const items = body.items.map(({ scope, ...item }, index) => ({
+      ...item,
+      scope:
+        typeof scope === 'string'
+          ? parseSingleScope(context.actor, scope, `json.items.${index}.scope`)
+          : (scope ?? defaultWriteScope(context.actor)),
+    }));
+    const stored = await idempotently(http, services, context, {
+      body,
+      bodyKey: idempotencyKey,
+      run: (guarded) => importMemories(guarded, items, { atomic: true, field: 'json.items' }),
+      respond: (result) => ({ status: 200 as const, body: result }),
+    });
+    return http.json(stored.body, 200);
   });
   app.openapi(search, async (http) => {
     const context = contextOf(http, services);

@@ -24,6 +24,7 @@ import { memoryTimeAndTurns } from './0009-memory-time-and-turns.js';
 import { schedules } from './0010-schedules.js';
 import { secrets } from './0011-secrets.js';
 import { webhooks } from './0012-webhooks.js';
+import { memoryShortHashes } from './0013-memory-short-hashes.js';
 
 export const migrations: readonly Migration[] = [
   foundation,
@@ -38,4 +39,5 @@ export const migrations: readonly Migration[] = [
   schedules,
   secrets,
   webhooks,
+  memoryShortHashes,
 ];
