@@ -59,11 +59,17 @@ describe('colony memory import', { timeout: 90_000 }, () => {
       }),
     );
     writeFileSync(file, `${lines.join('\n')}\n\n${lines[3]}\n`);
-    const first = await runCli(['memory', 'import', file, '--batch', '10', '--scope', 'org', '--json'], served.env);
+    const first = await runCli(
+      ['memory', 'import', file, '--batch', '10', '--scope', 'org', '--json'],
+      served.env,
+    );
     expect(first.code).toBe(0);
     expect(JSON.parse(first.stdout)).toMatchObject({ created: 25, duplicates: 1, batches: 3 });
     expect(first.stderr).toContain('line 10: 10 created, 0 duplicates');
-    const again = await runCli(['memory', 'import', file, '--batch', '10', '--scope', 'org', '--json'], served.env);
+    const again = await runCli(
+      ['memory', 'import', file, '--batch', '10', '--scope', 'org', '--json'],
+      served.env,
+    );
     expect(JSON.parse(again.stdout)).toMatchObject({ created: 25, duplicates: 1 });
     const search = await runCli(['memory', 'search', 'orchard note 7', '--json'], served.env);
     const hits = (JSON.parse(search.stdout) as { hits: Array<{ memory: { content: string } }> }).hits;
