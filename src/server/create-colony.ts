@@ -46,6 +46,7 @@ import {
   type WorkerPool,
 } from '../tasks/index.js';
 import { createToolRegistry } from '../tools/index.js';
+import { createWorkflowCancelHook, createWorkflowHandlers } from '../workflows/index.js';
 
 export interface Colony {
   services: HttpServices;
@@ -161,6 +162,7 @@ export async function createColony(options: CreateColonyOptions): Promise<Colony
         ...memoryTaskHandlers(runtime, memoryConfig),
         ...createOrchestrationHandlers(services),
         ...createScheduleHandlers(services),
+        ...createWorkflowHandlers(runtime),
         ...options.handlers,
       },
       concurrency: config.workers,
@@ -179,6 +181,7 @@ export async function createColony(options: CreateColonyOptions): Promise<Colony
   }
   // Hooks are registered here, by the one place that wires capabilities, never on import.
   const removeRunCancelHook = onTasksCanceled(createRunCancelHook(runtime));
+  const removeWorkflowCancelHook = onTasksCanceled(createWorkflowCancelHook(runtime));
   return {
     services,
     database,
@@ -192,6 +195,7 @@ export async function createColony(options: CreateColonyOptions): Promise<Colony
       await services.rateLimiter?.close();
       await database.close();
       removeRunCancelHook();
+      removeWorkflowCancelHook();
     },
   };
 }

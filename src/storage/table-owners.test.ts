@@ -44,6 +44,10 @@ const owners: Record<string, string> = {
   agent_performance: 'orchestration',
   idempotency_record: 'idempotency',
   mcp_server: 'mcp',
+  workflow: 'workflows',
+  workflow_version: 'workflows',
+  workflow_run: 'workflows',
+  workflow_step: 'workflows',
 };
 
 const tables = [
@@ -51,6 +55,7 @@ const tables = [
   'storage/schema-collaboration.ts',
   'storage/schema-idempotency.ts',
   'storage/schema-mcp.ts',
+  'storage/schema-workflows.ts',
 ]
   .flatMap((path) => schemaTables(parseSource(path)))
   .sort();

@@ -1,0 +1,2 @@
+export { createWorkflowHandlers } from './run-handler.js';
+export { createWorkflowCancelHook } from './workflow-runs.js';
