@@ -32,6 +32,8 @@ import { registerSystemRoutes } from './routes/system.js';
 import { registerTaskRoutes } from './routes/tasks.js';
 import { registerUiChatRoutes } from './routes/ui-chat.js';
 import { registerUsageRoutes } from './routes/usage.js';
+import { registerWorkflowRunRoutes } from './routes/workflow-runs.js';
+import { registerWorkflowRoutes } from './routes/workflows.js';
 
 const bodyMethods = new Set(['POST', 'PUT', 'PATCH']);
 
@@ -153,6 +155,8 @@ export function createApp(services: HttpServices): ColonyApp {
   registerTaskRoutes(app, services);
   registerMissionRoutes(app, services);
   registerScheduleRoutes(app, services);
+  registerWorkflowRoutes(app, services);
+  registerWorkflowRunRoutes(app, services);
   registerRoutingRoutes(app, services);
   registerMemoryRoutes(app, services);
   registerUsageRoutes(app, services);

@@ -122,6 +122,16 @@ export async function applyWorkflow(
     let id = existing?.id;
     let version = 1;
     if (existing) {
+      const latest = await transaction
+        .selectFrom('workflow_version')
+        .select('source')
+        .where('workflow_id', '=', existing.id)
+        .where('version', '=', existing.latest_version)
+        .executeTakeFirst();
+      // Applying the same text again (a retried request) is not a new version.
+      if (latest?.source === sourceText(source)) {
+        return { ...toWorkflow(existing, definition.description), version: Number(existing.latest_version) };
+      }
       version = Number(existing.latest_version) + 1;
       // Guarded by the old version: two concurrent applies cannot both take the same number.
       await transaction
