@@ -16,6 +16,7 @@ import { registerServeCommand } from './commands/serve.js';
 import { registerTaskCommand } from './commands/task.js';
 import { registerUsageCommand } from './commands/usage.js';
 import { registerWorkerCommand } from './commands/worker.js';
+import { registerWorkflowCommand } from './commands/workflow.js';
 import { colonyVersion } from './version.js';
 
 /** The `colony` command tree. Errors propagate to the caller (`exitOverride`), which maps them. */
@@ -51,6 +52,7 @@ export function createProgram(cli: CliContext): Command {
   registerRunCommand(program, cli);
   registerMissionCommand(program, cli);
   registerScheduleCommand(program, cli);
+  registerWorkflowCommand(program, cli);
   registerTaskCommand(program, cli);
   registerMemoryCommand(program, cli);
   registerMcpServerCommand(program, cli);

@@ -41,6 +41,7 @@ import type {
   UsageQuery,
   UsageReport,
 } from './types.js';
+import { createWorkflowClient, type WorkflowClient } from './workflow-client.js';
 
 export interface ColonyClientOptions {
   /** Where Colony listens, e.g. `http://127.0.0.1:7700`. */
@@ -112,6 +113,8 @@ export interface ColonyClient {
     update(idOrName: string, input: UpdateScheduleInput): Promise<Schedule>;
     delete(idOrName: string): Promise<Schedule>;
   };
+  /** Workflow definitions and runs (`/v1/workflows`, `/v1/workflow-runs`). */
+  workflows: WorkflowClient;
   /** `GET /healthz`; throws `unavailable` when the server cannot be reached. */
   health(): Promise<unknown>;
   memories: {
@@ -244,6 +247,7 @@ export function createColonyClient(options: ColonyClientOptions): ColonyClient {
 
   return {
     baseUrl,
+    workflows: createWorkflowClient(json, send, segment),
     agents: {
       create: (input) => json('POST', '/v1/agents', { body: input }),
       list: (page = {}) => json('GET', '/v1/agents', { query: { ...page } }),

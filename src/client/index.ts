@@ -63,3 +63,11 @@ export type {
   UsageReport,
   UsageRow,
 } from './types.js';
+export type {
+  WorkflowClient,
+  WorkflowDetail,
+  WorkflowRun,
+  WorkflowRunDetail,
+  WorkflowStepState,
+  WorkflowSummary,
+} from './workflow-client.js';

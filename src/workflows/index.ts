@@ -1,5 +1,6 @@
 export { workflowJsonSchema } from './definition-schema.js';
 export { createWorkflowHandlers } from './run-handler.js';
+export type { WorkflowRun, WorkflowStepState } from './run-store.js';
 export {
   cancelWorkflowRun,
   createWorkflowCancelHook,

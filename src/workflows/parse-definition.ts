@@ -39,8 +39,9 @@ export function parseDefinition(source: string | unknown): WorkflowDefinition {
     const lineCounter = new LineCounter();
     const document = parseDocument(source, { lineCounter, prettyErrors: true, uniqueKeys: true });
     if (document.errors.length > 0) {
+      // The first errors: later ones are mostly the parser losing its way after the first.
       refuse(
-        document.errors.map((error) => ({
+        document.errors.slice(0, 5).map((error) => ({
           path: 'source',
           message: error.message.split('\n')[0] ?? error.message,
           line: error.linePos?.[0].line,
