@@ -6,6 +6,9 @@ import {
 import { callApi, type SpawnedServer, spawnServer, until } from '../server/test-support/spawn-server.js';
 import { testDialects } from '../storage/test-support/databases.js';
 
+/** A `${ … }` template string. */
+const expr = (source: string) => `\${ ${source} }`;
+
 const adminKey = 'colony-test-admin-key-0123456789abcdefghijklmnop';
 
 interface Run {
@@ -25,13 +28,13 @@ const definition = {
       items: '[1..24]',
       concurrency: 4,
       steps: [
-        { id: 'work', type: 'set', values: { sum: '${ $sum([1..60000]) + $item }' } },
+        { id: 'work', type: 'set', values: { sum: expr('$sum([1..60000]) + $item') } },
         { id: 'pause', type: 'wait', durationMs: 100 },
-        { id: 'note', type: 'set', values: { item: '${ $item }' } },
+        { id: 'note', type: 'set', values: { item: expr('$item') } },
       ],
     },
     { id: 'sign-off', type: 'approval', prompt: 'ship?' },
-    { id: 'total', type: 'set', values: { count: '${ $count($steps.items.output) }' } },
+    { id: 'total', type: 'set', values: { count: expr('$count($steps.items.output)') } },
   ],
 };
 
