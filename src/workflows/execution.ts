@@ -1,7 +1,7 @@
 import type { Services } from '../context/index.js';
 import type { TaskRunContext } from '../tasks/index.js';
-import type { WorkflowDefinition } from './definition-schema.js';
-import type { WorkflowRun, WorkflowStepState } from './run-store.js';
+import type { Step, WorkflowDefinition } from './definition-schema.js';
+import type { StepStatus, WorkflowRun, WorkflowStepState } from './run-store.js';
 
 /** One handler invocation of a run: what every step executor needs. */
 export interface Execution {
@@ -13,6 +13,8 @@ export interface Execution {
   memo: Map<string, WorkflowStepState>;
   /** Aborts on cancel, lease loss, shutdown, a step's timeout, or a parallel join reached. */
   signal: AbortSignal;
+  /** Pure step completions not committed yet (step-records.ts); shared by every branch. */
+  buffered: PendingWrite[];
 }
 
 /** The variables of expressions: `$input`, `$steps`, `$run`, and `$item`/`$index`/`$error` where they apply. */
@@ -56,4 +58,28 @@ export class StepFailure extends Error {
 
 export function stepKey(prefix: string, id: string): string {
   return prefix ? `${prefix}.${id}` : id;
+}
+
+/** One write of a step's state (step-records.ts). */
+export interface StepWrite {
+  step: Step;
+  key: string;
+  attempt: number;
+  status: StepStatus;
+  output?: unknown;
+  error?: string | null;
+  wakeAt?: number | null;
+  /** Emit `workflow-step-started` too (a step that starts and ends in one write). */
+  started?: boolean;
+  retryAt?: number | null;
+  reason?: string;
+  /** May wait for the next commit (a pure step's completion). */
+  buffer?: boolean;
+}
+
+/** A write with its output serialized and its time, waiting for a commit. */
+export interface PendingWrite {
+  write: StepWrite;
+  output: string | null;
+  now: number;
 }

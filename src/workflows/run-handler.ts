@@ -18,6 +18,7 @@ import {
   workflowRunKind,
   workflowTimerKind,
 } from './run-store.js';
+import { flushSteps } from './step-records.js';
 import { loadWorkflowVersion } from './workflows.js';
 
 type Ending = { status: 'succeeded'; output: unknown } | { status: 'failed'; error: string };
@@ -121,6 +122,7 @@ async function driveRun(services: Services, task: TaskRunContext, runId: string)
     task,
     memo: new Map(steps.map((step) => [step.key, step])),
     signal: task.signal,
+    buffered: [],
   };
   const scope: Scope = {
     input: run.input,
@@ -142,6 +144,7 @@ async function driveRun(services: Services, task: TaskRunContext, runId: string)
     ending = { status: 'succeeded', output };
   } catch (error) {
     if (error instanceof Suspension) {
+      await flushSteps(execution);
       await markWaiting(services, run, error.reason);
       return task.suspend(error.reason);
     }
@@ -149,6 +152,7 @@ async function driveRun(services: Services, task: TaskRunContext, runId: string)
     if (!(error instanceof StepFailure) && !isDefinitionError(error)) throw error;
     ending = { status: 'failed', error: coerceError(error).message };
   }
+  await flushSteps(execution);
   await finishRun(services, run, ending);
   return ending.status === 'succeeded' ? { status: 'succeeded' } : { status: 'failed', error: ending.error };
 }

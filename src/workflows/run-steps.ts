@@ -103,7 +103,15 @@ export async function runStep(
   if (!memo && step.if) {
     const go = await evaluate(bare(step.if), scope, `${key}.if`);
     if (!go) {
-      await writeStep(execution, { step, key, attempt: 0, status: 'skipped', output: null, started: true });
+      await writeStep(execution, {
+        step,
+        key,
+        attempt: 0,
+        status: 'skipped',
+        output: null,
+        started: true,
+        buffer: true,
+      });
       return null;
     }
   }
@@ -125,6 +133,7 @@ export async function runStep(
         status: 'completed',
         output,
         started: fresh && isPure(step),
+        buffer: step.type === 'set',
       });
       return output;
     } catch (error) {
