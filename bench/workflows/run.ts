@@ -27,7 +27,11 @@ const pool = createWorkerPool(base.services, {
 pool.start();
 
 const noop = (count: number, prefix = 'step') =>
-  Array.from({ length: count }, (_, index) => ({ id: `${prefix}-${index}`, type: 'set', values: { n: index } }));
+  Array.from({ length: count }, (_, index) => ({
+    id: `${prefix}-${index}`,
+    type: 'set',
+    values: { n: index },
+  }));
 
 /** Milliseconds from start request to the run's task finished, per run. */
 async function timeRuns(workflow: string, runs: number, input: unknown = {}): Promise<number[]> {
@@ -53,7 +57,7 @@ await applyWorkflow(context, {
       type: 'map',
       items: '[1..100]',
       concurrency: 10,
-      steps: [{ id: 'double', type: 'set', values: { n: '${ $item * 2 }' } }],
+      steps: [{ id: 'double', type: 'set', values: { n: `\${ $item * 2 }` } }],
     },
   ],
 });

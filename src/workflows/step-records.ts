@@ -3,7 +3,7 @@ import { type Outbox, transact } from '../events/index.js';
 import { type Schema, toJson } from '../storage/index.js';
 import { enqueueTask } from '../tasks/index.js';
 import type { Execution, PendingWrite, StepWrite } from './execution.js';
-import { runEvent, type StepStatus, workflowTimerKind } from './run-store.js';
+import { runEvent, workflowTimerKind } from './run-store.js';
 
 /** Largest JSON of one step's output. */
 export const maxStepOutputChars = 1_000_000;
