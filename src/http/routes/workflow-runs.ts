@@ -119,7 +119,7 @@ const cancel = createRoute({
   summary:
     'Cancel a run with its sub-workflow runs and timers (member); a finished run is returned unchanged',
   request: { params },
-  responses: { 200: jsonContent(runSchema, 'The run'), ...commonErrors },
+  responses: { 200: jsonContent(runSchema, 'The run'), ...commonErrors, 413: bodyErrors[413] },
 });
 const decide = createRoute({
   method: 'post',
