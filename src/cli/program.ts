@@ -19,6 +19,7 @@ import { registerTaskCommand } from './commands/task.js';
 import { registerUsageCommand } from './commands/usage.js';
 import { registerWebhookCommand } from './commands/webhook.js';
 import { registerWorkerCommand } from './commands/worker.js';
+import { registerWorkflowCommand } from './commands/workflow.js';
 import { colonyVersion } from './version.js';
 
 /** The `colony` command tree. Errors propagate to the caller (`exitOverride`), which maps them. */
@@ -55,6 +56,7 @@ export function createProgram(cli: CliContext): Command {
   registerMissionCommand(program, cli);
   registerScheduleCommand(program, cli);
   registerWebhookCommand(program, cli);
+  registerWorkflowCommand(program, cli);
   registerTaskCommand(program, cli);
   registerMemoryCommand(program, cli);
   registerMcpServerCommand(program, cli);

@@ -45,6 +45,7 @@ import type {
   UsageReport,
 } from './types.js';
 import type { WebhooksClient } from './webhook-types.js';
+import { createWorkflowClient, type WorkflowClient } from './workflow-client.js';
 
 export interface ColonyClientOptions {
   /** Where Colony listens, e.g. `http://127.0.0.1:7700`. */
@@ -117,6 +118,8 @@ export interface ColonyClient {
     delete(idOrName: string): Promise<Schedule>;
   };
   webhooks: WebhooksClient;
+  /** Workflow definitions and runs (`/v1/workflows`, `/v1/workflow-runs`). */
+  workflows: WorkflowClient;
   /** `GET /healthz`; throws `unavailable` when the server cannot be reached. */
   health(): Promise<unknown>;
   memories: {
@@ -268,6 +271,7 @@ export function createColonyClient(options: ColonyClientOptions): ColonyClient {
 
   return {
     baseUrl,
+    workflows: createWorkflowClient(json, send, segment),
     agents: {
       create: (input) => json('POST', '/v1/agents', { body: input }),
       list: (page = {}) => json('GET', '/v1/agents', { query: { ...page } }),

@@ -66,3 +66,11 @@ export type {
   UsageRow,
 } from './types.js';
 export type { Webhook, WebhookDelivery, WebhookWithSecret } from './webhook-types.js';
+export type {
+  WorkflowClient,
+  WorkflowDetail,
+  WorkflowRun,
+  WorkflowRunDetail,
+  WorkflowStepState,
+  WorkflowSummary,
+} from './workflow-client.js';

@@ -33,6 +33,9 @@ const taskEnd = z.object({
 const missionId = { missionId: text };
 const mission = (shape: z.ZodRawShape = {}) => z.object({ ...missionId, ...shape });
 const missionTask = (shape: z.ZodRawShape = {}) => mission({ key: text, ...shape });
+const workflowRun = (shape: z.ZodRawShape = {}) => z.object({ runId: text, workflow: text, ...shape });
+const workflowStep = (shape: z.ZodRawShape = {}) =>
+  workflowRun({ key: text, stepId: text, stepType: text, ...shape });
 const memoryScope = { scopeKind: text, scopeId: text.nullable() };
 
 export const eventCatalog = {
@@ -165,6 +168,16 @@ export const eventCatalog = {
   'mission-task-succeeded': missionTask({ attempts: z.number() }),
   'mission-task-failed': missionTask({ error: text }),
   'mission-task-canceled': missionTask({ reason: text }),
+  'workflow-run-started': workflowRun({ version: z.number(), parentRunId: text.nullable() }),
+  'workflow-run-waiting': workflowRun({ reason: text }),
+  'workflow-run-succeeded': workflowRun(),
+  'workflow-run-failed': workflowRun({ error: text }),
+  'workflow-run-canceled': workflowRun({ reason: text }),
+  'workflow-step-started': workflowStep({ attempt: z.number() }),
+  'workflow-step-completed': workflowStep({ attempt: z.number(), skipped: z.boolean() }),
+  'workflow-step-waiting': workflowStep({ reason: text, wakeAt: z.number().nullable() }),
+  'workflow-step-failed': workflowStep({ attempt: z.number(), error: text, retryAt: z.number().nullable() }),
+  'workflow-approval-decided': workflowStep({ approved: z.boolean(), by: text }),
 } satisfies Record<string, z.ZodType<Record<string, unknown>>>;
 
 /** Every stored event type. */

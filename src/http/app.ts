@@ -37,6 +37,8 @@ import { registerTaskRoutes } from './routes/tasks.js';
 import { registerUiChatRoutes } from './routes/ui-chat.js';
 import { registerUsageRoutes } from './routes/usage.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
+import { registerWorkflowRunRoutes } from './routes/workflow-runs.js';
+import { registerWorkflowRoutes } from './routes/workflows.js';
 
 const bodyMethods = new Set(['POST', 'PUT', 'PATCH']);
 /** Where a bearer key (or, for some streams, a stream token) is required. */
@@ -164,6 +166,8 @@ export function createApp(services: HttpServices): ColonyApp {
   registerMissionRoutes(app, services);
   registerScheduleRoutes(app, services);
   registerWebhookRoutes(app, services);
+  registerWorkflowRoutes(app, services);
+  registerWorkflowRunRoutes(app, services);
   registerRoutingRoutes(app, services);
   registerMemoryRoutes(app, services);
   registerUsageRoutes(app, services);

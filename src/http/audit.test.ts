@@ -219,6 +219,40 @@ const cases: AuditCase[] = [
     call: (h) => h.request('DELETE', '/v1/schedules/audited'),
   },
   {
+    route: 'POST /v1/workflows',
+    action: 'workflow.apply',
+    call: (h) =>
+      h.request('POST', '/v1/workflows', {
+        body: {
+          definition: { name: 'audited-flow', steps: [{ id: 'ask', type: 'approval', prompt: 'go?' }] },
+        },
+      }),
+  },
+  {
+    route: 'POST /v1/workflows/validate',
+    unaudited: 'checks a definition and returns it; nothing is stored or changed',
+  },
+  {
+    route: 'POST /v1/workflow-runs',
+    action: 'workflow.run',
+    call: (h) => h.request('POST', '/v1/workflow-runs', { body: { workflow: 'audited-flow' } }),
+  },
+  {
+    route: 'POST /v1/workflow-runs/{id}/cancel',
+    action: 'workflow_run.cancel',
+    call: async (h) => {
+      const run = await json<{ id: string }>(
+        h.request('POST', '/v1/workflow-runs', { body: { workflow: 'audited-flow' } }),
+      );
+      return h.request('POST', `/v1/workflow-runs/${run.id}/cancel`);
+    },
+  },
+  {
+    route: 'POST /v1/workflow-runs/{id}/approvals',
+    action: 'workflow_run.approve',
+    provenIn: 'src/http/routes/workflows.test.ts',
+  },
+  {
     route: 'POST /v1/missions',
     action: 'mission.create',
     call: (h) => h.request('POST', '/v1/missions', { body: { goal: 'write the release notes' } }),
@@ -314,6 +348,17 @@ const cases: AuditCase[] = [
     route: 'DELETE /v1/webhooks/{id}',
     action: 'webhook.delete',
     call: async (h) => h.request('DELETE', `/v1/webhooks/${await webhookId(h)}`),
+  },
+  {
+    route: 'DELETE /v1/workflows/{id}',
+    action: 'workflow.delete',
+    call: async (h) => {
+      const runs = await json<{ runs: Array<{ id: string; status: string }> }>(
+        h.request('GET', '/v1/workflow-runs?workflow=audited-flow'),
+      );
+      for (const run of runs.runs) await h.request('POST', `/v1/workflow-runs/${run.id}/cancel`);
+      return h.request('DELETE', '/v1/workflows/audited-flow');
+    },
   },
   {
     route: 'DELETE /v1/agents/{id}',

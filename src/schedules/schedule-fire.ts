@@ -5,6 +5,7 @@ import { ColonyError } from '../errors/index.js';
 import { transact } from '../events/index.js';
 import { createMission, type OrchestrationServices } from '../orchestration/index.js';
 import { defineTaskHandler, permanentError, recordEffect, type TaskHandler } from '../tasks/index.js';
+import { startWorkflowRun } from '../workflows/index.js';
 import { loadSchedule, type ScheduleContext, scheduleFireKind } from './schedules.js';
 
 const firePayload = z.object({ scheduleId: z.string().min(1) });
@@ -19,7 +20,7 @@ function permanentIfFinal(error: unknown): unknown {
 
 /**
  * The handler of `schedule-fire` tasks, which the scheduler leader enqueues once per slot. The
- * firing — a chat turn (a new chat, or the schedule's own) or a mission — commits in one
+ * firing — a chat turn (a new chat, or the schedule's own), a mission or a workflow run — commits in one
  * transaction with a `task_effect` row, so a firing retried after a crash never starts twice.
  */
 export function createScheduleHandlers(services: OrchestrationServices): Record<string, TaskHandler> {
@@ -53,6 +54,13 @@ export function createScheduleHandlers(services: OrchestrationServices): Record<
               ).id;
             const posted = await postMessage(context, chatId, { content: target.prompt });
             return { chatId, runId: posted.run.id };
+          }
+          if (target.kind === 'workflow') {
+            const run = await startWorkflowRun(context, {
+              workflow: target.workflow,
+              ...(target.input !== undefined ? { input: target.input } : {}),
+            });
+            return { workflowRunId: run.id };
           }
           const { kind: _kind, ...mission } = target;
           return { missionId: (await createMission(context, mission)).id };

@@ -23,8 +23,17 @@ const missionTarget = createMissionInput
   .extend({ kind: z.literal('mission') })
   .strict();
 
-/** What a firing runs: a prompt to an agent (a chat turn), or a mission. */
-export const scheduleTarget = z.discriminatedUnion('kind', [agentTarget, missionTarget]);
+const workflowTarget = z
+  .object({
+    kind: z.literal('workflow'),
+    /** Workflow id or name; each firing runs its latest version. */
+    workflow: z.string().trim().min(1).max(200),
+    input: z.unknown().optional(),
+  })
+  .strict();
+
+/** What a firing runs: a prompt to an agent (a chat turn), a mission, or a workflow run. */
+export const scheduleTarget = z.discriminatedUnion('kind', [agentTarget, missionTarget, workflowTarget]);
 export type ScheduleTarget = z.output<typeof scheduleTarget>;
 
 function isTimeZone(zone: string): boolean {

@@ -120,6 +120,35 @@ describe.each(testDialects)('schedules on %s', (dialect) => {
     expect(mission.goal).toBe('research the week; write a short summary');
   }, 90_000);
 
+  it('starts a workflow run at each firing, and refuses an unknown workflow', async () => {
+    await json(
+      harness.request('POST', '/v1/workflows', {
+        body: {
+          definition: { name: 'tick', steps: [{ id: 'mark', type: 'set', values: { at: '$now()' } }] },
+        },
+      }),
+      201,
+    );
+    const unknown = await json<ErrorBody>(
+      harness.request('POST', '/v1/schedules', {
+        body: { name: 'nope', intervalMs: 60_000, target: { kind: 'workflow', workflow: 'missing' } },
+      }),
+      400,
+    );
+    expect(unknown.error.details?.fields?.[0]?.path).toBe('target.workflow');
+    const schedule = await create({
+      name: 'ticker',
+      intervalMs: 60_000,
+      target: { kind: 'workflow', workflow: 'tick', input: { from: 'schedule' } },
+    });
+    const firing = await fire(schedule.id);
+    expect(firing.status).toBe('succeeded');
+    const runId = firing.result?.workflowRunId ?? '';
+    expect(runId).toMatch(/^wfr_/);
+    const run = await json<{ input: unknown }>(harness.request('GET', `/v1/workflow-runs/${runId}`));
+    expect(run.input).toEqual({ from: 'schedule' });
+  });
+
   it('pauses and resumes; a paused schedule does not fire', async () => {
     const schedule = await create({
       name: 'pausable',

@@ -7,6 +7,7 @@ import { recordAudit } from '../identity/index.js';
 import { loadCandidates, type OrchestrationContext } from '../orchestration/index.js';
 import { parseJson, type Row, type Schema, toJson } from '../storage/index.js';
 import { nextJobRun, scheduleJob, unscheduleJob } from '../tasks/index.js';
+import { getWorkflow } from '../workflows/index.js';
 import {
   type CreateScheduleInput,
   createScheduleInput,
@@ -105,6 +106,12 @@ async function checkTarget(
         throw invalidInput('target.chatId', `no chat ${target.chatId} in this org`);
       });
     }
+    return;
+  }
+  if (target.kind === 'workflow') {
+    await getWorkflow(context, target.workflow).catch(() => {
+      throw invalidInput('target.workflow', `no workflow "${target.workflow}" in this org`);
+    });
     return;
   }
   if (target.model !== undefined && !context.services.models.isKnown(target.model)) {

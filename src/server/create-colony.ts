@@ -56,6 +56,7 @@ import {
 } from '../tasks/index.js';
 import { createToolRegistry } from '../tools/index.js';
 import { createWebhookDispatcher, createWebhookHandlers } from '../webhooks/index.js';
+import { createWorkflowCancelHook, createWorkflowHandlers } from '../workflows/index.js';
 
 export interface Colony {
   services: HttpServices;
@@ -188,6 +189,7 @@ export async function createColony(options: CreateColonyOptions): Promise<Colony
         ...createOrchestrationHandlers(services),
         ...createScheduleHandlers(services),
         ...createWebhookHandlers(services),
+        ...createWorkflowHandlers(runtime),
         ...options.handlers,
       },
       concurrency: config.workers,
@@ -223,6 +225,7 @@ export async function createColony(options: CreateColonyOptions): Promise<Colony
   }
   // Hooks are registered here, by the one place that wires capabilities, never on import.
   const removeRunCancelHook = onTasksCanceled(createRunCancelHook(runtime));
+  const removeWorkflowCancelHook = onTasksCanceled(createWorkflowCancelHook(runtime));
   return {
     services,
     database,
@@ -237,6 +240,7 @@ export async function createColony(options: CreateColonyOptions): Promise<Colony
       await fanOut?.close();
       await database.close();
       removeRunCancelHook();
+      removeWorkflowCancelHook();
     },
   };
 }

@@ -50,6 +50,10 @@ const owners: Record<string, string> = {
   webhook_subscription: 'webhooks',
   webhook_delivery: 'webhooks',
   webhook_cursor: 'webhooks',
+  workflow: 'workflows',
+  workflow_version: 'workflows',
+  workflow_run: 'workflows',
+  workflow_step: 'workflows',
 };
 
 const tables = [
@@ -59,6 +63,7 @@ const tables = [
   'storage/schema-mcp.ts',
   'storage/schema-secrets.ts',
   'storage/schema-webhooks.ts',
+  'storage/schema-workflows.ts',
 ]
   .flatMap((path) => schemaTables(parseSource(path)))
   .sort();

@@ -1,6 +1,6 @@
 export { createBuiltinTaskHandlers } from './builtin-handlers.js';
 export { type CancelHook, onTasksCanceled } from './cancel-hooks.js';
-export { cancelTask } from './cancel-task.js';
+export { cancelTask, cancelTaskTree } from './cancel-task.js';
 export { defineTaskHandler } from './define-task-handler.js';
 export { recordEffect } from './effects.js';
 export { enqueueTask, enqueueTasks } from './enqueue-task.js';

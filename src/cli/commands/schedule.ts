@@ -22,9 +22,9 @@ function timing(schedule: Schedule): string {
 }
 
 function what(target: ScheduleTarget): string {
-  return target.kind === 'agent'
-    ? `${target.agent}: ${brief(target.prompt, 40)}`
-    : `mission: ${brief(target.goal, 40)}`;
+  if (target.kind === 'agent') return `${target.agent}: ${brief(target.prompt, 40)}`;
+  if (target.kind === 'workflow') return `workflow: ${target.workflow}`;
+  return `mission: ${brief(target.goal, 40)}`;
 }
 
 function formatDetail(schedule: ScheduleDetail): string {

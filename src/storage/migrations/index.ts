@@ -25,6 +25,7 @@ import { schedules } from './0010-schedules.js';
 import { secrets } from './0011-secrets.js';
 import { webhooks } from './0012-webhooks.js';
 import { memoryShortHashes } from './0013-memory-short-hashes.js';
+import { workflows } from './0014-workflows.js';
 
 export const migrations: readonly Migration[] = [
   foundation,
@@ -40,4 +41,5 @@ export const migrations: readonly Migration[] = [
   secrets,
   webhooks,
   memoryShortHashes,
+  workflows,
 ];
