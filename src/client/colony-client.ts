@@ -16,6 +16,8 @@ import type {
   ApprovalInput,
   AuditPage,
   AuditQuery,
+  Budget,
+  BudgetInput,
   Chat,
   ChatPage,
   CreateAgentInput,
@@ -103,6 +105,12 @@ export interface ColonyClient {
   };
   /** Model usage and cost over a range (default: this UTC month), split by agent, model, day. */
   usage(query?: UsageQuery): Promise<UsageReport>;
+  budgets: {
+    list(): Promise<{ budgets: Budget[] }>;
+    /** The org's budget without `agent`, else the agent's (admin); null lifts a limit. */
+    set(input: BudgetInput & { agent?: string | undefined }): Promise<Budget>;
+    remove(agent?: string): Promise<void>;
+  };
   schedules: {
     create(input: CreateScheduleInput): Promise<Schedule>;
     list(): Promise<{ schedules: Schedule[] }>;
@@ -328,6 +336,15 @@ export function createColonyClient(options: ColonyClientOptions): ColonyClient {
       get: (idOrName) => json('GET', `/v1/schedules/${segment(idOrName)}`),
       update: (idOrName, input) => json('PATCH', `/v1/schedules/${segment(idOrName)}`, { body: input }),
       delete: (idOrName) => json('DELETE', `/v1/schedules/${segment(idOrName)}`),
+    },
+    budgets: {
+      list: () => json('GET', '/v1/budgets'),
+      set: ({ agent, ...input }) =>
+        json('PUT', agent === undefined ? '/v1/budgets/org' : `/v1/budgets/agents/${segment(agent)}`, {
+          body: input,
+        }),
+      remove: (agent) =>
+        json('DELETE', agent === undefined ? '/v1/budgets/org' : `/v1/budgets/agents/${segment(agent)}`),
     },
     usage: ({ groupBy, ...query } = {}) =>
       json('GET', '/v1/usage', { query: { ...query, groupBy: groupBy?.join(',') || undefined } }),

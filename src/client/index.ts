@@ -24,6 +24,8 @@ export type {
   AuditPage,
   AuditQuery,
   AuditRecord,
+  Budget,
+  BudgetInput,
   CatalogEvent,
   Chat,
   ChatPage,

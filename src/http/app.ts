@@ -17,6 +17,7 @@ import type { ColonyApp } from './request-context.js';
 import { registerAgentMessageRoutes } from './routes/agent-messages.js';
 import { registerAgentRoutes } from './routes/agents.js';
 import { registerAuditRoutes } from './routes/audit.js';
+import { registerBudgetRoutes } from './routes/budgets.js';
 import { registerChatRoutes } from './routes/chats.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerKeyRoutes } from './routes/keys.js';
@@ -156,6 +157,7 @@ export function createApp(services: HttpServices): ColonyApp {
   registerRoutingRoutes(app, services);
   registerMemoryRoutes(app, services);
   registerUsageRoutes(app, services);
+  registerBudgetRoutes(app, services);
   registerOpenAiRoutes(app, services);
   registerUiChatRoutes(app, services);
   registerStreamTokenRoutes(app, services, streamTokens);
