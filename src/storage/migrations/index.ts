@@ -22,7 +22,7 @@ import { mcpServers } from './0007-mcp-servers.js';
 import { agentToolSettings } from './0008-agent-tool-settings.js';
 import { memoryTimeAndTurns } from './0009-memory-time-and-turns.js';
 import { schedules } from './0010-schedules.js';
-import { usageBudgets } from './0011-usage-budgets.js';
+import { usageBudgets } from './0015-usage-budgets.js';
 
 export const migrations: readonly Migration[] = [
   foundation,

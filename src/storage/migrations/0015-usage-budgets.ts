@@ -6,7 +6,7 @@ import type { Migration } from '../migrator.js';
  * stopped between model steps once a budget is spent (decision 0033).
  */
 export const usageBudgets: Migration = {
-  version: 11,
+  version: 15,
   name: 'usage-budgets',
   async up(db, dialect) {
     const big = dialect.columnTypes.bigint;
