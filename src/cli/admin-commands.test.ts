@@ -81,3 +81,27 @@ describe('timeOption', () => {
     expect(() => since('soon')).toThrow('--since must be an ISO date');
   });
 });
+
+describe('colony budget', { timeout: 90_000 }, () => {
+  it('sets, lists and removes the org’s and an agent’s monthly budgets', async () => {
+    expect((await runCli(['agent', 'create', 'budgeted'], served.env)).code).toBe(0);
+    const org = await runCli(['budget', 'set', '--cost', '25'], served.env);
+    expect(org.code, org.stderr).toBe(0);
+    const agent = await runCli(
+      ['budget', 'set', '--agent', 'budgeted', '--tokens', '50000', '--json'],
+      served.env,
+    );
+    expect(agent.code, agent.stderr).toBe(0);
+    expect(JSON.parse(agent.stdout)).toMatchObject({ scope: 'agent', maxTokensPerMonth: 50000 });
+    const list = await runCli(['budget', 'list'], served.env);
+    expect(list.stdout).toMatch(/^SCOPE\s+TOKENS THIS MONTH\s+COST THIS MONTH/);
+    expect(list.stdout).toContain('$0.0000 of $25.0000');
+    expect(list.stdout).toMatch(/agent budgeted\s+0 of 50,000/);
+    const bad = await runCli(['budget', 'set', '--tokens', 'plenty'], served.env);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('--tokens must be a whole number');
+    expect((await runCli(['budget', 'remove', '--agent', 'budgeted'], served.env)).code).toBe(0);
+    expect((await runCli(['budget', 'remove'], served.env)).code).toBe(0);
+    expect((await runCli(['budget', 'list'], served.env)).stdout).toContain('no budgets');
+  });
+});

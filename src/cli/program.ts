@@ -3,6 +3,7 @@ import type { CliContext } from './cli-context.js';
 import { registerAgentCommand } from './commands/agent.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerBackupCommand } from './commands/backup.js';
+import { registerBudgetCommand } from './commands/budget.js';
 import { registerChatCommand } from './commands/chat.js';
 import { registerKeysCommand } from './commands/keys.js';
 import { registerMcpCommand } from './commands/mcp.js';
@@ -50,6 +51,7 @@ export function createProgram(cli: CliContext): Command {
   registerBackupCommand(program, cli);
   registerAuditCommand(program, cli);
   registerUsageCommand(program, cli);
+  registerBudgetCommand(program, cli);
   registerAgentCommand(program, cli);
   registerChatCommand(program, cli);
   registerRunCommand(program, cli);

@@ -17,6 +17,8 @@ import type {
   ApprovalInput,
   AuditPage,
   AuditQuery,
+  Budget,
+  BudgetInput,
   Chat,
   ChatPage,
   CreateAgentInput,
@@ -108,6 +110,12 @@ export interface ColonyClient {
   };
   /** Model usage and cost over a range (default: this UTC month), split by agent, model, day. */
   usage(query?: UsageQuery): Promise<UsageReport>;
+  budgets: {
+    list(): Promise<{ budgets: Budget[] }>;
+    /** The org's budget without `agent`, else the agent's (admin); null lifts a limit. */
+    set(input: BudgetInput & { agent?: string | undefined }): Promise<Budget>;
+    remove(agent?: string): Promise<void>;
+  };
   schedules: {
     create(input: CreateScheduleInput): Promise<Schedule>;
     list(): Promise<{ schedules: Schedule[] }>;
@@ -384,6 +392,15 @@ export function createColonyClient(options: ColonyClientOptions): ColonyClient {
         json('GET', `/v1/webhooks/${segment(id)}/deliveries/${segment(deliveryId)}`),
       redeliver: (id, deliveryId) =>
         json('POST', `/v1/webhooks/${segment(id)}/deliveries/${segment(deliveryId)}/redeliver`),
+    },
+    budgets: {
+      list: () => json('GET', '/v1/budgets'),
+      set: ({ agent, ...input }) =>
+        json('PUT', agent === undefined ? '/v1/budgets/org' : `/v1/budgets/agents/${segment(agent)}`, {
+          body: input,
+        }),
+      remove: (agent) =>
+        json('DELETE', agent === undefined ? '/v1/budgets/org' : `/v1/budgets/agents/${segment(agent)}`),
     },
     usage: ({ groupBy, ...query } = {}) =>
       json('GET', '/v1/usage', { query: { ...query, groupBy: groupBy?.join(',') || undefined } }),

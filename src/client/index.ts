@@ -25,6 +25,8 @@ export type {
   AuditPage,
   AuditQuery,
   AuditRecord,
+  Budget,
+  BudgetInput,
   CatalogEvent,
   Chat,
   ChatPage,

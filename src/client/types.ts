@@ -19,7 +19,14 @@ import type {
   ScheduleTarget,
   UpdateScheduleInput,
 } from '../schedules/index.js';
-import type { UsageDimension, UsageQuery, UsageReport, UsageRow } from '../usage/index.js';
+import type {
+  Budget,
+  BudgetInput,
+  UsageDimension,
+  UsageQuery,
+  UsageReport,
+  UsageRow,
+} from '../usage/index.js';
 
 export type { CreateScheduleInput, Schedule, ScheduleFiring, ScheduleTarget, UpdateScheduleInput };
 
@@ -35,6 +42,8 @@ export type {
   ApprovalInput,
   AuditQuery,
   AuditRecord,
+  Budget,
+  BudgetInput,
   CatalogEvent,
   Chat,
   CreateAgentInput,

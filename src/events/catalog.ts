@@ -77,7 +77,15 @@ export const eventCatalog = {
     costUsd: z.number(),
   }),
   'run-limit-exceeded': z.object({
-    limit: z.enum(['maxSteps', 'maxTokensPerRun', 'maxCostUsdPerRun']),
+    limit: z.enum([
+      'maxSteps',
+      'maxTokensPerRun',
+      'maxCostUsdPerRun',
+      'orgTokensPerMonth',
+      'orgCostUsdPerMonth',
+      'agentTokensPerMonth',
+      'agentCostUsdPerMonth',
+    ]),
     max: z.number(),
     used: z.number(),
   }),

@@ -19,6 +19,7 @@ import { registerA2aRoutes } from './routes/a2a.js';
 import { registerAgentMessageRoutes } from './routes/agent-messages.js';
 import { registerAgentRoutes } from './routes/agents.js';
 import { registerAuditRoutes } from './routes/audit.js';
+import { registerBudgetRoutes } from './routes/budgets.js';
 import { registerChatRoutes } from './routes/chats.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerKeyRoutes } from './routes/keys.js';
@@ -171,6 +172,7 @@ export function createApp(services: HttpServices): ColonyApp {
   registerRoutingRoutes(app, services);
   registerMemoryRoutes(app, services);
   registerUsageRoutes(app, services);
+  registerBudgetRoutes(app, services);
   registerOpenAiRoutes(app, services);
   registerUiChatRoutes(app, services);
   registerStreamTokenRoutes(app, services, streamTokens);

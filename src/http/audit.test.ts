@@ -253,6 +253,26 @@ const cases: AuditCase[] = [
     provenIn: 'src/http/routes/workflows.test.ts',
   },
   {
+    route: 'PUT /v1/budgets/org',
+    action: 'budget.set',
+    call: (h) => h.request('PUT', '/v1/budgets/org', { body: { maxTokensPerMonth: 1_000_000_000 } }),
+  },
+  {
+    route: 'DELETE /v1/budgets/org',
+    action: 'budget.delete',
+    call: (h) => h.request('DELETE', '/v1/budgets/org'),
+  },
+  {
+    route: 'PUT /v1/budgets/agents/{id}',
+    action: 'budget.set',
+    call: (h) => h.request('PUT', '/v1/budgets/agents/helper', { body: { maxCostUsdPerMonth: 1000 } }),
+  },
+  {
+    route: 'DELETE /v1/budgets/agents/{id}',
+    action: 'budget.delete',
+    call: (h) => h.request('DELETE', '/v1/budgets/agents/helper'),
+  },
+  {
     route: 'POST /v1/missions',
     action: 'mission.create',
     call: (h) => h.request('POST', '/v1/missions', { body: { goal: 'write the release notes' } }),

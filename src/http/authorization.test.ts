@@ -151,6 +151,16 @@ const routes: RouteCase[] = [
     },
     scoped: false,
   },
+  {
+    name: 'set the org budget',
+    method: 'PUT',
+    path: () => '/v1/budgets/org',
+    minimum: 'admin',
+    body: { maxTokensPerMonth: 1_000_000_000 },
+    invalid: { body: { maxTokensPerMonth: 0 }, field: 'maxTokensPerMonth' },
+    scoped: false,
+  },
+  { name: 'list budgets', method: 'GET', path: () => '/v1/budgets', minimum: 'viewer', scoped: false },
   { name: 'list schedules', method: 'GET', path: () => '/v1/schedules', minimum: 'viewer', scoped: false },
   {
     name: 'create secret',

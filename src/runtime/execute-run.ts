@@ -5,6 +5,7 @@ import { ColonyError, coerceError } from '../errors/index.js';
 import { type NewEvent, transact } from '../events/index.js';
 import type { Schema } from '../storage/index.js';
 import { resumeTask } from '../tasks/index.js';
+import { spentBudget } from '../usage/index.js';
 import { assembleRunContext, runModelStep } from './model-step.js';
 import { runEvent } from './run-events.js';
 import {
@@ -80,6 +81,12 @@ export async function executeRun(
     }
     const reached = reachedLimit(agent.limits, usage);
     if (reached) return failForLimit(services, run, reached);
+    const budget = await spentBudget(services.database.db, {
+      orgId: run.orgId,
+      agentId: run.agentId,
+      now: services.clock.now(),
+    });
+    if (budget) return failForLimit(services, run, budget);
     // Tool calls just advanced append their results: read them back; otherwise nothing changed.
     const current = last ? await loadSteps(services.database.db, run.id) : steps;
     const assembled = context ?? (await assembleRunContext(services, run, agent));

@@ -10,6 +10,7 @@ import {
   resumeTask,
   type TaskHandler,
 } from '../tasks/index.js';
+import { assertBudgetLeft } from '../usage/index.js';
 import type { RunResumer } from './approvals.js';
 import { executeRun, failRun } from './execute-run.js';
 import type { RuntimeServices } from './run-types.js';
@@ -58,6 +59,8 @@ export function createRunScheduler(services: RuntimeServices, wake: () => void):
       const spec = input.agentModel ?? services.models.defaultModelSpec();
       const resolved = services.models.resolve(spec);
       const now = services.clock.now();
+      // A spent monthly budget refuses the run, and so the request that would start it (429).
+      await assertBudgetLeft(transaction, { orgId: input.orgId, agentId: input.agentId, now });
       const runId = services.ids.next('run');
       const taskId = services.ids.next('tsk');
       await insertRun(transaction, {

@@ -1,17 +1,16 @@
 import type { Agent } from '../agents/index.js';
 import type { NewEvent } from '../events/index.js';
+import { type BudgetBreach, budgetMessage } from '../usage/index.js';
 import { runEvent } from './run-events.js';
 import type { Run } from './run-types.js';
 
 /** A run's counters: tokens in and out, and cost in USD (the `run` row's columns). */
 export type RunUsage = Run['usage'];
 
-/** A declared limit the run has reached or passed. */
-export interface LimitBreach {
-  limit: 'maxSteps' | 'maxTokensPerRun' | 'maxCostUsdPerRun';
-  max: number;
-  used: number;
-}
+/** A declared limit the run has reached or passed: its agent's, or a monthly budget's. */
+export type LimitBreach =
+  | { limit: 'maxSteps' | 'maxTokensPerRun' | 'maxCostUsdPerRun'; max: number; used: number }
+  | BudgetBreach;
 
 function usageLimits(limits: Agent['limits'], usage: RunUsage): LimitBreach[] {
   const breaches: LimitBreach[] = [];
@@ -43,8 +42,11 @@ export function reachedLimit(limits: Agent['limits'], usage: RunUsage): LimitBre
   return usageLimits(limits, usage).find((breach) => breach.used > 0 && breach.used >= breach.max) ?? null;
 }
 
+const isBudgetBreach = (breach: LimitBreach): breach is BudgetBreach => breach.limit.endsWith('PerMonth');
+
 /** The run's `error` for a breach: the `quota_exceeded` code, the limit's name, its value and the use. */
 export function limitError(breach: LimitBreach): string {
+  if (isBudgetBreach(breach)) return budgetMessage(breach);
   const unit = { maxSteps: 'model steps', maxTokensPerRun: 'tokens', maxCostUsdPerRun: 'USD' }[breach.limit];
   return `quota_exceeded: the run reached its limit ${breach.limit} = ${breach.max} (used: ${breach.used} ${unit})`;
 }

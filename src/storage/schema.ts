@@ -290,6 +290,18 @@ export interface ScheduleTable {
   updated_at: number;
 }
 
+/** A monthly budget of the org (`scope` = `org`) or of one agent (`scope` = the agent's id). */
+export interface UsageBudgetTable {
+  id: string;
+  org_id: string;
+  scope: string;
+  agent_id: string | null;
+  max_tokens: number | null;
+  max_cost_usd: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface LeaderLeaseTable {
   name: string;
   holder: string;
@@ -373,6 +385,7 @@ export interface Schema {
   event: EventTable;
   audit_log: AuditLogTable;
   usage_log: UsageLogTable;
+  usage_budget: UsageBudgetTable;
   task: TaskTable & TaskEngineColumns;
   task_dependency: TaskDependencyTable;
   task_attempt: TaskAttemptTable;

@@ -21,6 +21,7 @@ const owners: Record<string, string> = {
   run: 'runtime',
   run_step: 'runtime',
   usage_log: 'runtime',
+  usage_budget: 'usage',
   event: 'events',
   task: 'tasks',
   task_dependency: 'tasks',

@@ -1,4 +1,15 @@
 export {
+  assertBudgetLeft,
+  type Budget,
+  type BudgetBreach,
+  type BudgetInput,
+  budgetMessage,
+  deleteBudget,
+  listBudgets,
+  setBudget,
+  spentBudget,
+} from './budgets.js';
+export {
   type UsageDimension,
   type UsageQuery,
   type UsageReport,

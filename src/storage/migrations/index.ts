@@ -26,6 +26,7 @@ import { secrets } from './0011-secrets.js';
 import { webhooks } from './0012-webhooks.js';
 import { memoryShortHashes } from './0013-memory-short-hashes.js';
 import { workflows } from './0014-workflows.js';
+import { usageBudgets } from './0015-usage-budgets.js';
 
 export const migrations: readonly Migration[] = [
   foundation,
@@ -42,4 +43,5 @@ export const migrations: readonly Migration[] = [
   webhooks,
   memoryShortHashes,
   workflows,
+  usageBudgets,
 ];
