@@ -100,55 +100,35 @@ const logEntrySchema = z
   })
   .openapi('MemoryLogEntry');
 
-const createBody = withIdempotencyKey(
-  z
-    .object({
-      content: z.string().trim().min(1).max(maxContentLength),
-      type: z.enum(memoryTypes).default('semantic'),
-      scope: z
-        .union([scopeSchema, z.string().trim().min(1).max(220)])
-        .optional()
-        .describe(
-          '`{ kind, id }` or a string `kind:id` (`user` and `org` alone mean the caller’s own); default: the caller’s own user scope when the key carries a user, else the org',
-        ),
-      importance: z.number().min(0).max(1).optional(),
-      confidence: z.number().min(0).max(1).optional(),
-      tags: z.array(z.string().trim().min(1).max(maxTagLength)).max(maxTags).optional(),
-      pinned: z.boolean().optional(),
-      validTo: z.number().int().nonnegative().nullable().optional(),
-      occurredAt: z
-        .number()
-        .int()
-        .nonnegative()
-        .max(8_640_000_000_000_000)
-        .optional()
-        .describe('when what it describes happened (epoch ms); default: now, when it is recorded'),
-    })
-    .strict(),
-).openapi('CreateMemory');
+/** The fields of one memory, as `POST /v1/memories` and each item of an import take them. */
+const memoryFields = {
+  content: z.string().trim().min(1).max(maxContentLength),
+  type: z.enum(memoryTypes).default('semantic'),
+  scope: z
+    .union([scopeSchema, z.string().trim().min(1).max(220)])
+    .optional()
+    .describe(
+      '`{ kind, id }` or a string `kind:id` (`user` and `org` alone mean the caller’s own); default: the caller’s own user scope when the key carries a user, else the org',
+    ),
+  importance: z.number().min(0).max(1).optional(),
+  confidence: z.number().min(0).max(1).optional(),
+  tags: z.array(z.string().trim().min(1).max(maxTagLength)).max(maxTags).optional(),
+  pinned: z.boolean().optional(),
+  validTo: z.number().int().nonnegative().nullable().optional(),
+  occurredAt: z
+    .number()
+    .int()
+    .nonnegative()
+    .max(8_640_000_000_000_000)
+    .optional()
+    .describe('when what it describes happened (epoch ms); default: now, when it is recorded'),
+};
+
+const createBody = withIdempotencyKey(z.object(memoryFields).strict()).openapi('CreateMemory');
 
 const importItem = z
   .object({
-    content: z.string().trim().min(1).max(maxContentLength),
-    type: z.enum(memoryTypes).default('semantic'),
-    scope: z
-      .union([scopeSchema, z.string().trim().min(1).max(220)])
-      .optional()
-      .describe(
-        'as in CreateMemory; default: the caller’s own user scope when the key carries a user, else the org',
-      ),
-    importance: z.number().min(0).max(1).optional(),
-    confidence: z.number().min(0).max(1).optional(),
-    tags: z.array(z.string().trim().min(1).max(maxTagLength)).max(maxTags).optional(),
-    pinned: z.boolean().optional(),
-    validTo: z.number().int().nonnegative().nullable().optional(),
-    occurredAt: z
-      .number()
-      .int()
-      .nonnegative()
-      .max(8_640_000_000_000_000)
-      .optional()
-      .describe('when what it describes happened (epoch ms); default: now'),
+    ...memoryFields,
     source: z
       .string()
       .trim()
