@@ -99,17 +99,26 @@ describe.each(testDialects)('monthly budgets on %s', (dialect) => {
   it('gates every agent of the org on the org budget, and reports what was used', async () => {
     const listedBefore = await json<{ budgets: Budget[] }>(await harness.request('GET', '/v1/budgets'), 200);
     expect(listedBefore.budgets).toEqual([]);
-    const set = await json<Budget>(
+    // A cost budget of 0 admits free models (the offline model costs nothing), as maxCostUsdPerRun does.
+    const free = await json<Budget>(
       await harness.request('PUT', '/v1/budgets/org', { body: { maxCostUsdPerMonth: 0 } }),
       200,
     );
-    expect(set).toMatchObject({ scope: 'org', agent: null, maxCostUsdPerMonth: 0, maxTokensPerMonth: null });
+    expect(free).toMatchObject({ scope: 'org', agent: null, maxCostUsdPerMonth: 0, maxTokensPerMonth: null });
+    await json(
+      await harness.request('POST', `/v1/chats/${await newChat('other')}/messages`, {
+        body: { content: 'hi' },
+      }),
+      202,
+    );
+    // A token limit the org has already used up: every agent of the org is refused.
+    await json(await harness.request('PUT', '/v1/budgets/org', { body: { maxTokensPerMonth: 1 } }), 200);
     const refused = await harness.request('POST', `/v1/chats/${await newChat('other')}/messages`, {
       body: { content: 'hi' },
     });
     expect(refused.status).toBe(429);
     expect(((await refused.json()) as { error: { message: string } }).error.message).toContain(
-      "the org's monthly budget orgCostUsdPerMonth = 0 is spent",
+      "the org's monthly budget orgTokensPerMonth = 1 is spent",
     );
 
     // A token limit added, the cost limit lifted: the org runs again while tokens remain.

@@ -62,7 +62,7 @@ async function spentSince(
 
 /**
  * The first monthly budget of the org or of `agentId` that this UTC month has spent (use at or
- * above the limit), or null. Runs check it before they are created and before every model step.
+ * above the limit; a cost limit of 0 is spent by any cost, so it admits only free models), or null. Runs check it before they are created and before every model step.
  * Costs two small reads when budgets exist and one when none does.
  */
 export async function spentBudget(
@@ -83,7 +83,8 @@ export async function spentBudget(
       const limit = org ? 'orgTokensPerMonth' : 'agentTokensPerMonth';
       return { limit, max: Number(budget.max_tokens), used: spent.tokens };
     }
-    if (budget.max_cost_usd !== null && spent.costUsd >= budget.max_cost_usd) {
+    // As an agent's `maxCostUsdPerRun`: a budget of 0 admits free models, so spent means > 0.
+    if (budget.max_cost_usd !== null && spent.costUsd > 0 && spent.costUsd >= budget.max_cost_usd) {
       const limit = org ? 'orgCostUsdPerMonth' : 'agentCostUsdPerMonth';
       return { limit, max: budget.max_cost_usd, used: spent.costUsd };
     }
