@@ -168,7 +168,8 @@ export function createPostgresTaskStore(database: Database): TaskStore {
  */
 function listen(pool: pg.Pool, onWake: () => void, backoff: OutageBackoff): () => Promise<void> {
   let stopped = false;
-  let client: pg.PoolClient | undefined;
+  /** The listening connection, and the one way to release it (once: its error handler may fire late). */
+  let client: { connection: pg.PoolClient; release(reason: Error | boolean): void } | undefined;
   let retry: NodeJS.Timeout | undefined;
 
   const reconnectLater = (error: unknown) => {
@@ -194,7 +195,7 @@ function listen(pool: pg.Pool, onWake: () => void, backoff: OutageBackoff): () =
       const current = next;
       current.on('notification', onWake);
       current.on('error', (error) => {
-        if (client === current) client = undefined;
+        if (client?.connection === current) client = undefined;
         release(error);
         onWake(); // a notification may have been lost: poll once now
         reconnectLater(error);
@@ -204,7 +205,7 @@ function listen(pool: pg.Pool, onWake: () => void, backoff: OutageBackoff): () =
         release(true);
         return;
       }
-      client = current;
+      client = { connection: current, release };
       if (backoff.failing) onWake(); // notifications sent while no one listened are lost
       backoff.succeeded();
     } catch (error) {
@@ -219,7 +220,7 @@ function listen(pool: pg.Pool, onWake: () => void, backoff: OutageBackoff): () =
     const current = client;
     client = undefined;
     if (current) {
-      await current.query(`unlisten ${taskChannel}`).catch(() => {});
+      await current.connection.query(`unlisten ${taskChannel}`).catch(() => {});
       current.release(true);
     }
   };
