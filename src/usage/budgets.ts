@@ -76,7 +76,9 @@ export async function spentBudget(
     .where('scope', 'in', input.agentId ? ['org', input.agentId] : ['org'])
     .execute();
   const since = monthStart(input.now);
-  for (const budget of budgets.sort((a) => (a.scope === 'org' ? -1 : 1))) {
+  // The org's budget first: when both are spent, the run is told about the wider one.
+  const orgFirst = (budget: { scope: string }) => (budget.scope === 'org' ? 0 : 1);
+  for (const budget of budgets.sort((a, b) => orgFirst(a) - orgFirst(b))) {
     const org = budget.scope === 'org';
     const spent = await spentSince(executor, input.orgId, since, org ? null : budget.agent_id);
     if (budget.max_tokens !== null && spent.tokens >= Number(budget.max_tokens)) {
